@@ -91,7 +91,10 @@ def test_random_split_fractions_follow_torch_rounding(n, fractions, expected):
     assert sorted(sum(covered_indices(splits), [])) == list(range(n))
 
 
-@pytest.mark.parametrize("n, fractions", [(10, [0.33, 0.33, 0.34]), (7, [0.2, 0.8]), (23, [0.7, 0.2, 0.1]), (1797, [0.8, 0.1, 0.1])])
+@pytest.mark.parametrize(
+    "n, fractions",
+    [(10, [0.33, 0.33, 0.34]), (7, [0.2, 0.8]), (23, [0.7, 0.2, 0.1]), (1797, [0.8, 0.1, 0.1])],
+)
 def test_random_split_fraction_lengths_match_torch(n, fractions):
     torch = pytest.importorskip("torch")
     ours = [len(s) for s in random_split(Squares(n), fractions, generator=Generator(0))]

@@ -47,7 +47,14 @@ def epoch_indices(loader):
 
 @pytest.mark.parametrize(
     "n, batch_size, drop_last, expected",
-    [(10, 3, False, 4), (10, 3, True, 3), (9, 3, False, 3), (9, 3, True, 3), (2, 5, True, 0), (0, 4, False, 0)],
+    [
+        (10, 3, False, 4),
+        (10, 3, True, 3),
+        (9, 3, False, 3),
+        (9, 3, True, 3),
+        (2, 5, True, 0),
+        (0, 4, False, 0),
+    ],
 )
 def test_len_counts_batches_with_and_without_drop_last(n, batch_size, drop_last, expected):
     loader = DataLoader(TensorDataset(np.arange(n)), batch_size=batch_size, drop_last=drop_last)
