@@ -1,0 +1,125 @@
+"""pathgrad's autograd: Tensors that record a dynamic graph, and reverse- and forward-mode differentiation.
+
+    >>> import autograd
+    >>> a = autograd.tensor(2.0, requires_grad=True)
+    >>> b = autograd.tensor(1.0, requires_grad=True)
+    >>> e = (a + b) * (b + 1)
+    >>> e.backward()
+    >>> e.item(), a.grad.item(), b.grad.item()
+    (6.0, 2.0, 5.0)
+"""
+
+from . import forward_ad, functional
+from .anomaly import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
+from .dtypes import (
+    bool_ as bool,
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    int8,
+    int16,
+    int32,
+    int64,
+    set_default_dtype,
+    uint8,
+)
+from .engine import backward, grad
+from .factories import (
+    arange,
+    as_tensor,
+    empty,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    linspace,
+    ones,
+    ones_like,
+    rand,
+    rand_like,
+    randint,
+    randn,
+    randn_like,
+    randperm,
+    tensor,
+    zeros,
+    zeros_like,
+)
+from .function import Function
+from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .ops import (
+    abs,
+    add,
+    allclose,
+    amax,
+    amin,
+    argmax,
+    argmin,
+    broadcast_to,
+    cat,
+    chunk,
+    clamp,
+    clip,
+    cos,
+    div,
+    dot,
+    eq,
+    erf,
+    exp,
+    flatten,
+    gather,
+    ge,
+    gt,
+    isclose,
+    le,
+    leaky_relu,
+    log,
+    log1p,
+    log_softmax,
+    logsumexp,
+    lt,
+    matmul,
+    max,
+    maximum,
+    mean,
+    min,
+    minimum,
+    mul,
+    narrow,
+    ne,
+    neg,
+    norm,
+    outer,
+    pad,
+    permute,
+    pow,
+    relu,
+    reshape,
+    sigmoid,
+    sign,
+    sin,
+    softmax,
+    split,
+    sqrt,
+    squeeze,
+    stack,
+    std,
+    step,
+    sub,
+    sum,
+    tanh,
+    transpose,
+    unflatten,
+    unsqueeze,
+    var,
+    where,
+)
+from .random import Generator, manual_seed
+from .tensor import Tensor
+
+double = float64
+long = int64
+
+__all__ = [name for name in dir() if not name.startswith("_")]

@@ -1,0 +1,214 @@
+"""The backward pass: reverse-mode accumulation over the recorded graph.
+
+The chain rule says ∂e/∂x is the sum, over every path from x to e, of the product of the local derivatives along
+the path. Enumerating paths is exponential; backprop factorises the sum instead. Visit the graph's nodes so that each
+comes after every node that uses its outputs (reverse topological order); give each node the sum of the gradients
+flowing into it (its adjoint, ē); call its backward to turn ē into the adjoints of its inputs. Every edge is used
+once, so a backward pass costs about as much as the forward pass.
+
+Nodes are the ``Function`` instances recorded in ``tensor.grad_fn``; a node's inputs are ``node.args`` in order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .function import Function
+from .grad_mode import _state
+from .tensor import Tensor
+
+
+def topological_order(roots: Sequence[Function]) -> list[Function]:
+    """Nodes reachable from ``roots``, each listed before every node that produced one of its inputs.
+
+    A depth-first search with an explicit stack (no recursion, so a 600,000-node chain is fine): a node is emitted
+    after all of its inputs' nodes (post-order); reversing that list puts the output first.
+    """
+    post: list[Function] = []
+    seen: set[int] = set()
+    stack: list[tuple[Function, bool]] = [(r, False) for r in reversed(roots)]
+    while stack:
+        node, inputs_done = stack.pop()
+        if inputs_done:
+            post.append(node)
+            continue
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        stack.append((node, True))
+        for a in reversed(node.args):
+            if isinstance(a, Tensor) and a.grad_fn is not None and id(a.grad_fn) not in seen:
+                stack.append((a.grad_fn, False))
+    post.reverse()
+    return post
+
+
+def backward(tensors: Sequence[Tensor], grad_tensors: Sequence[Any] | None = None, retain_graph: bool | None = None,
+             create_graph: bool = False, inputs: Sequence[Tensor] | None = None) -> None:
+    """Accumulate the gradients of ``tensors`` into the ``.grad`` of the leaves (of ``inputs`` only, if given)."""
+    roots, seeds = _seed(tensors, grad_tensors, "backward")
+    only = None if inputs is None else {id(t) for t in ([inputs] if isinstance(inputs, Tensor) else inputs)}
+    _run(roots, seeds, create_graph if retain_graph is None else retain_graph, create_graph, capture=None, only=only)
+
+
+def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool | None = None,
+         create_graph: bool = False, allow_unused: bool = False) -> tuple[Tensor | None, ...]:
+    """The gradients of ``outputs`` with respect to ``inputs``, returned rather than accumulated into ``.grad``.
+
+    With ``create_graph=True`` the backward pass is itself recorded, so the results can be differentiated again.
+    """
+    outputs = (outputs,) if isinstance(outputs, Tensor) else tuple(outputs)
+    inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
+    if grad_outputs is not None and isinstance(grad_outputs, Tensor):
+        grad_outputs = (grad_outputs,)
+    for i, t in enumerate(inputs):
+        if not t.requires_grad:
+            raise RuntimeError(f"grad: input {i} (shape {t.shape}) does not require grad")
+    roots, seeds = _seed(outputs, grad_outputs, "grad")
+    capture = {id(t): t for t in inputs}
+    found = _run(roots, seeds, create_graph if retain_graph is None else retain_graph, create_graph,
+                 capture=capture, only=None)
+    result = []
+    for i, t in enumerate(inputs):
+        g = found.get(id(t))
+        if g is None and not allow_unused:
+            raise RuntimeError(f"grad: input {i} (shape {t.shape}) was not used in the graph of the outputs; "
+                               "pass allow_unused=True if this is expected")
+        result.append(g)
+    return tuple(result)
+
+
+def _seed(tensors: Sequence[Tensor], grads: Sequence[Any] | None, op: str) -> tuple[list, list]:
+    tensors = [tensors] if isinstance(tensors, Tensor) else list(tensors)
+    grads = [None] * len(tensors) if grads is None else list(grads)
+    if len(grads) != len(tensors):
+        raise RuntimeError(f"{op}: got {len(tensors)} tensors but {len(grads)} gradients")
+    seeds = []
+    for i, (t, g) in enumerate(zip(tensors, grads)):
+        if not t.requires_grad:
+            raise RuntimeError(f"{op}: element {i} of tensors does not require grad and does not have a grad_fn")
+        if g is None:
+            if t.data.size != 1:
+                raise RuntimeError(f"{op}: grad can be implicitly created only for scalar outputs; this output has "
+                                   f"shape {t.shape}, so pass a gradient of that shape")
+            g = Tensor._make(np.ones(t.shape, dtype=t.dtype))
+        else:
+            g = g if isinstance(g, Tensor) else Tensor._make(np.asarray(g, dtype=t.dtype))
+            if g.shape != t.shape:
+                raise RuntimeError(f"{op}: mismatch in shape: gradient {i} has shape {g.shape} and output {i} has "
+                                   f"shape {t.shape}")
+        seeds.append(g)
+    return tensors, seeds
+
+
+def _run(roots: list[Tensor], seeds: list[Tensor], retain_graph: bool, create_graph: bool,
+         capture: dict | None, only: set | None) -> dict:
+    """The sweep. ``capture``: return the gradients of these tensors instead of touching any ``.grad``."""
+    found: dict[int, Tensor] = {}
+    adjoints: dict[Function, list] = {}  # node -> the gradient so far of each of its outputs
+
+    def deliver(t: Tensor, g: Tensor) -> None:
+        if t.grad_fn is not None:
+            slots = adjoints.setdefault(t.grad_fn, [None] * len(t.grad_fn.output_meta))
+            i = t._output_nr
+            slots[i] = g if slots[i] is None else slots[i] + g
+        elif capture is not None:
+            if id(t) in capture:
+                found[id(t)] = g if id(t) not in found else found[id(t)] + g
+        elif only is None or id(t) in only:
+            _accumulate_leaf(t, g, create_graph)
+
+    prev = _state.enabled
+    _state.enabled = create_graph  # record the backward pass only when asked to
+    try:
+        for t, g in zip(roots, seeds):
+            deliver(t, g)
+        for node in topological_order([t.grad_fn for t in roots if t.grad_fn is not None]):
+            grads = adjoints.pop(node, None)
+            if grads is None:
+                continue
+            _output_hooks(node, grads, capture, found)
+            if node.materialize_grads:
+                grads = [Tensor._make(np.zeros(s, dtype=d)) if g is None else g
+                         for g, (s, d) in zip(grads, node.output_meta)]
+            input_grads = node.backward(node, *grads)
+            if not isinstance(input_grads, tuple):
+                input_grads = (input_grads,)
+            if len(input_grads) != len(node.args):
+                raise RuntimeError(f"{node.name()} returned {len(input_grads)} gradients; expected "
+                                   f"{len(node.args)}, one per forward argument (None where there is none)")
+            if not retain_graph:
+                node._freed = True
+                node._saved = ()
+            if _state.anomaly:
+                _check_backward(node, input_grads)
+            for arg, g, needed in zip(node.args, input_grads, node.needs_input_grad):
+                if needed and g is not None:
+                    deliver(arg, _reduce_to(g, arg, node))
+    finally:
+        _state.enabled = prev
+    return found
+
+
+def _reduce_to(g: Any, inp: Tensor, node: Function) -> Tensor:
+    """Make ``g`` a gradient for ``inp``: undo broadcasting by summing, and cast to inp's dtype.
+
+    This is the one place broadcasting is undone: if y = f(x) broadcast x's dims, then every copy of x contributed to
+    y, so x's adjoint is the sum of the copies' adjoints.
+    """
+    if not isinstance(g, Tensor):
+        g = Tensor._make(np.asarray(g, dtype=inp.data.dtype))
+    if g.shape != inp.shape:
+        shape = inp.shape
+        lead = g.ndim - len(shape)
+        if lead < 0 or any(s != 1 and s != gs for s, gs in zip(shape, g.shape[lead:])):
+            raise RuntimeError(f"{node.name()} returned a gradient of shape {g.shape}, which cannot be reduced to "
+                               f"its input's shape {shape}")
+        dims = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape) if s == 1 and g.shape[lead + i] != 1)
+        if dims:
+            g = g.sum(dims, keepdim=True)
+        g = g.reshape(shape)
+    if g.data.dtype != inp.data.dtype:
+        g = g.to(inp.data.dtype)
+    return g
+
+
+def _accumulate_leaf(t: Tensor, g: Tensor, create_graph: bool) -> None:
+    if t._hooks:
+        for hook in t._hooks:
+            r = hook(g)
+            if r is not None:
+                g = r
+    if t.grad is None:
+        # A fresh, writable array the leaf owns: the same gradient tensor may reach several leaves (a + b gives both
+        # the output's gradient), and users and optimisers modify .grad in place.
+        t.grad = g if create_graph else Tensor._make(np.array(g.data, copy=True))
+    else:
+        t.grad = t.grad + g
+
+
+def _output_hooks(node: Function, grads: list, capture: dict | None, found: dict) -> None:
+    hooks = getattr(node, "output_hooks", None)
+    if hooks:
+        for i, fns in hooks.items():
+            if grads[i] is None:
+                continue
+            for fn in fns:
+                r = fn(grads[i])
+                if r is not None:
+                    grads[i] = r
+    if capture:
+        for t in capture.values():
+            if t.grad_fn is node and grads[t._output_nr] is not None:
+                found[id(t)] = grads[t._output_nr]
+
+
+def _check_backward(node: Function, grads: tuple) -> None:
+    for i, g in enumerate(grads):
+        if isinstance(g, Tensor) and g.data.dtype.kind == "f" and not np.isfinite(g.data).all():
+            where = f"\nThe forward op was called from:\n{node._creation}" if node._creation else ""
+            raise RuntimeError(f"detect_anomaly: function {node.name()} returned NaN/Inf values in its gradient "
+                               f"for input {i}.{where}")

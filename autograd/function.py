@@ -1,0 +1,175 @@
+"""``Function``: an op's forward, backward and forward-mode rule in one class — torch.autograd.Function's contract.
+
+Every built-in op is a Function subclass, and so are users' custom ops. Calling ``MyOp.apply(*args)`` runs
+``forward(ctx, *args)`` without recording; if graph recording is on and some input requires grad, the call also
+creates a graph node. The node *is* ``ctx``: an instance of the Function class that keeps the inputs in order
+(``ctx.args``), what forward saved, and ``needs_input_grad``. Outputs point back to it through ``grad_fn``.
+
+``backward(ctx, *grad_outputs)`` returns one gradient per forward argument (None where there is none) and is written
+with Tensor ops, so that running it while recording (``create_graph=True``) yields differentiable gradients. The
+engine reduces each gradient to its input's shape (undoing broadcasting), so a backward may return the broadcast shape.
+"""
+
+from __future__ import annotations
+
+import traceback
+from typing import Any
+
+import numpy as np
+
+from .grad_mode import _state
+from .tensor import Tensor
+
+
+class Function:
+    """Base class of all differentiable ops. Subclass it and define static ``forward``, ``backward`` (and ``jvp``)."""
+
+    # Class-level defaults, so that a node only carries what differs.
+    _saved: tuple = ()
+    _saved_versions: tuple = ()
+    _freed = False
+    _non_differentiable: tuple = ()
+    _creation: str | None = None
+    materialize_grads = True
+    needs_input_grad: tuple = ()
+    args: tuple = ()
+
+    # ---- the contract a subclass fills in -------------------------------------------------------------------------
+    @staticmethod
+    def forward(ctx: Function, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError("a Function subclass must define forward(ctx, *args)")
+
+    @staticmethod
+    def backward(ctx: Function, *grad_outputs: Tensor) -> Any:
+        raise NotImplementedError("a Function subclass must define backward(ctx, *grad_outputs)")
+
+    @staticmethod
+    def jvp(ctx: Function, *tangents: Tensor | None) -> Any:
+        raise NotImplementedError("this Function defines no forward-mode rule (jvp)")
+
+    # ---- ctx API used inside forward/backward ---------------------------------------------------------------------
+    def save_for_backward(self, *tensors: Tensor | None) -> None:
+        """Keep tensors for backward; an in-place change to one of them before backward is detected."""
+        self._saved = tensors
+        self._saved_versions = tuple(0 if t is None else t._version for t in tensors)
+
+    @property
+    def saved_tensors(self) -> tuple:
+        if self._freed:
+            raise RuntimeError(
+                f"{self.name()}: trying to backward through the graph a second time (or to read saved tensors "
+                "after they were freed). Pass retain_graph=True to the first backward() if you need a second one."
+            )
+        for i, (t, v) in enumerate(zip(self._saved, self._saved_versions)):
+            if t is not None and t._version != v:
+                raise RuntimeError(
+                    f"one of the variables needed for gradient computation has been modified by an inplace "
+                    f"operation: saved tensor {i} of {self.name()} (shape {t.shape}) is at version {t._version}; "
+                    f"expected version {v} instead. Use an out-of-place op (x = x + y, not x += y) before backward."
+                )
+        return self._saved
+
+    def mark_non_differentiable(self, *tensors: Tensor) -> None:
+        self._non_differentiable = tensors
+
+    def set_materialize_grads(self, value: bool) -> None:
+        self.materialize_grads = value
+
+    @classmethod
+    def name(cls) -> str:
+        return cls.__name__ + "Backward"
+
+    def __repr__(self) -> str:
+        return f"<{self.name()}>"
+
+    # ---- running an op --------------------------------------------------------------------------------------------
+    @classmethod
+    def apply(cls, *args: Any, **kwargs: Any) -> Any:
+        ctx = cls.__new__(cls)
+        record = False
+        if _state.enabled:
+            for a in args:
+                if isinstance(a, Tensor) and a.requires_grad:
+                    record = True
+                    break
+        prev = _state.enabled
+        _state.enabled = False
+        try:
+            raw = cls.forward(ctx, *args, **kwargs)
+        except ValueError as e:
+            raise ValueError(_forward_error(cls, args, e)) from e
+        finally:
+            _state.enabled = prev
+
+        single = not isinstance(raw, tuple)
+        outs = (_as_output(raw, args),) if single else tuple(_as_output(o, args) for o in raw)
+
+        if record:
+            ctx.args = args
+            ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
+            ctx.output_meta = tuple((o.shape, o.dtype) for o in outs)
+            nondiff = ctx._non_differentiable
+            for i, o in enumerate(outs):
+                if o.data.dtype.kind == "f" and not any(o is n for n in nondiff):
+                    o.grad_fn = ctx
+                    o.requires_grad = True
+                    o._output_nr = i
+        if _state.anomaly:
+            _check_forward(cls, ctx, outs, record)
+        if _state.fw_level:
+            _propagate_tangents(cls, ctx, args, outs)
+        return outs[0] if single else outs
+
+
+def _as_output(o: Any, args: tuple) -> Tensor:
+    if isinstance(o, Tensor):
+        if any(o is a for a in args):  # an input returned as is: the output must be a new tensor object
+            return Tensor._make(o.data)
+        return o
+    return Tensor._make(np.asarray(o))
+
+
+def _forward_error(cls: type, args: tuple, e: ValueError) -> str:
+    op = cls.__name__.lower()
+    shapes = [tuple(a.shape) for a in args if isinstance(a, Tensor | np.ndarray)]
+    msg = str(e)
+    if msg.startswith(op + ":"):
+        return msg
+    if "broadcast" in msg and len(shapes) >= 2:
+        return (f"{op}: shapes {' and '.join(map(str, shapes))} cannot be broadcast together; each trailing "
+                "dimension must match or be 1 (reshape or unsqueeze one operand)")
+    return f"{op}: {msg} (input shapes: {', '.join(map(str, shapes))})"
+
+
+def _check_forward(cls: type, ctx: Function, outs: tuple, record: bool) -> None:
+    stack = "".join(traceback.format_stack()[:-3])
+    if record:
+        ctx._creation = stack
+    for i, o in enumerate(outs):
+        if o.data.dtype.kind == "f" and not np.isfinite(o.data).all():
+            raise RuntimeError(
+                f"detect_anomaly: {cls.__name__} produced NaN/Inf in forward output {i}. It was called from:\n{stack}"
+            )
+
+
+def _propagate_tangents(cls: type, ctx: Function, args: tuple, outs: tuple) -> None:
+    tangents = [a._fw_grad if isinstance(a, Tensor) else None for a in args]
+    if all(t is None for t in tangents):
+        return
+    # Tensor inputs without a tangent move with tangent zero, so each jvp rule sees a tensor for every tensor input.
+    tangents = [
+        (t if t is not None else Tensor._make(np.zeros_like(a.data))) if isinstance(a, Tensor) else None
+        for a, t in zip(args, tangents)
+    ]
+    if not hasattr(ctx, "args") or not ctx.args:
+        ctx.args = args
+    prev = _state.enabled
+    _state.enabled = False
+    try:
+        out_t = cls.jvp(ctx, *tangents)
+    finally:
+        _state.enabled = prev
+    out_t = (out_t,) if not isinstance(out_t, tuple) else out_t
+    for o, t in zip(outs, out_t):
+        if t is not None and o.data.dtype.kind == "f":
+            o._fw_grad = t if isinstance(t, Tensor) else Tensor._make(np.asarray(t))

@@ -1,0 +1,83 @@
+"""Helpers shared by the op families: operand conversion, dtype promotion, dim normalisation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..dtypes import result_type
+from ..tensor import Tensor
+
+
+def as_tensor(x: Any, dtype: Any = None) -> Tensor:
+    """A Tensor for ``x`` (returned as is when it already is one of the right dtype)."""
+    if isinstance(x, Tensor):
+        return x if dtype is None or x.dtype == dtype else cast(x, dtype)
+    if dtype is None:
+        return Tensor(x)
+    return Tensor._make(np.asarray(x, dtype=dtype))
+
+
+def value(x: Any) -> Any:
+    """The raw value of an operand: a Tensor's array, or a Python scalar as is."""
+    return x.data if isinstance(x, Tensor) else x
+
+
+def binary(a: Any, b: Any) -> tuple[Any, Any]:
+    """Bring two operands to torch's common dtype. Python scalars stay scalars (they are constants in the graph)."""
+    ta, tb = isinstance(a, Tensor), isinstance(b, Tensor)
+    if ta and tb and a.data.dtype == b.data.dtype:
+        return a, b
+    if not ta and not isinstance(a, int | float | bool):
+        a, ta = Tensor(a) if not isinstance(a, np.ndarray | np.generic) else Tensor._make(np.asarray(a)), True
+    if not tb and not isinstance(b, int | float | bool):
+        b, tb = Tensor(b) if not isinstance(b, np.ndarray | np.generic) else Tensor._make(np.asarray(b)), True
+    dt = result_type(a, b)
+    if ta and a.data.dtype != dt:
+        a = cast(a, dt)
+    if tb and b.data.dtype != dt:
+        b = cast(b, dt)
+    return a, b
+
+
+def norm_dims(dim: Any, ndim: int) -> tuple[int, ...]:
+    """``dim`` (None, an int or a sequence) as a tuple of non-negative axes; None means all."""
+    if dim is None:
+        return tuple(range(ndim))
+    dims = (dim,) if isinstance(dim, int | np.integer) else tuple(dim)
+    out = []
+    for d in dims:
+        if not -max(ndim, 1) <= d < max(ndim, 1):
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-max(ndim, 1)}, "
+                             f"{max(ndim, 1) - 1}], but got {d})")
+        out.append(int(d) % max(ndim, 1))
+    return tuple(out) if ndim else ()
+
+
+def keepdim_shape(shape: tuple, dims: tuple) -> tuple:
+    return tuple(1 if i in dims else s for i, s in enumerate(shape))
+
+
+def cast(x: Tensor, dtype: np.dtype) -> Tensor:
+    from .arithmetic import Cast
+
+    return x if x.dtype == dtype else Cast.apply(x, dtype)
+
+
+def saved_or_args(ctx: Any) -> tuple:
+    """Saved tensors, with the constant (non-Tensor) arguments filled in where None was saved."""
+    return tuple(ctx.args[i] if t is None else t for i, t in enumerate(ctx.saved_tensors))
+
+
+def tensors_or_none(*xs: Any) -> tuple:
+    return tuple(x if isinstance(x, Tensor) else None for x in xs)
+
+
+def add_tangents(*ts: Any) -> Any:
+    """Sum of tangents, skipping the Nones of constant arguments."""
+    out = None
+    for t in ts:
+        if t is not None:
+            out = t if out is None else out + t
+    return out

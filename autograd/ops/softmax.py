@@ -1,0 +1,63 @@
+"""Softmax and log-softmax: vector activations, each computed stably by shifting by the row maximum."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..function import Function
+from ..tensor import Tensor
+from ._util import norm_dims
+
+
+class Softmax(Function):
+    """yᵢ = e^(xᵢ) / Σⱼ e^(xⱼ) along dim.   ∂yᵢ/∂xⱼ = yᵢ(δᵢⱼ − yⱼ), so x̄ = y ⊙ (ȳ − Σⱼ ȳⱼ yⱼ)."""
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        e = np.exp(x.data - np.max(x.data, axis=dim, keepdims=True))
+        out = Tensor._make(e / np.sum(e, axis=dim, keepdims=True))
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        dim = ctx.args[1]
+        return y * (grad - (grad * y).sum(dim, keepdim=True)), None
+
+    @staticmethod
+    def jvp(ctx, t, _):
+        (y,) = ctx.saved_tensors
+        return y * (t - (t * y).sum(ctx.args[1], keepdim=True))
+
+
+class LogSoftmax(Function):
+    """zᵢ = xᵢ − log Σⱼ e^(xⱼ) along dim.   x̄ = z̄ − softmax(x) · Σⱼ z̄ⱼ."""
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        shifted = x.data - np.max(x.data, axis=dim, keepdims=True)
+        out = Tensor._make(shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True)))
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (z,) = ctx.saved_tensors
+        dim = ctx.args[1]
+        return grad - z.exp() * grad.sum(dim, keepdim=True), None
+
+    @staticmethod
+    def jvp(ctx, t, _):
+        (z,) = ctx.saved_tensors
+        return t - (z.exp() * t).sum(ctx.args[1], keepdim=True)
+
+
+def softmax(x: Tensor, dim: int) -> Tensor:
+    (d,) = norm_dims(dim, x.ndim) or (0,)
+    return Softmax.apply(x, d)
+
+
+def log_softmax(x: Tensor, dim: int) -> Tensor:
+    (d,) = norm_dims(dim, x.ndim) or (0,)
+    return LogSoftmax.apply(x, d)
