@@ -33,6 +33,7 @@ class Function:
     materialize_grads = True
     needs_input_grad: tuple = ()
     args: tuple = ()
+    scope: tuple = ()
 
     # ---- the contract a subclass fills in -------------------------------------------------------------------------
     @staticmethod
@@ -108,6 +109,8 @@ class Function:
             ctx.args = args
             ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
             ctx.output_meta = tuple((o.shape, o.dtype) for o in outs)
+            if _state.scope:
+                ctx.scope = _state.scope
             nondiff = ctx._non_differentiable
             for i, o in enumerate(outs):
                 if o.data.dtype.kind == "f" and not any(o is n for n in nondiff):
@@ -163,13 +166,17 @@ def _propagate_tangents(cls: type, ctx: Function, args: tuple, outs: tuple) -> N
     ]
     if not hasattr(ctx, "args") or not ctx.args:
         ctx.args = args
-    prev = _state.enabled
-    _state.enabled = False
+    # The rule's own ops must neither record a graph nor push tangents of their (dual) operands further.
+    prev, level = _state.enabled, _state.fw_level
+    _state.enabled, _state.fw_level = False, 0
     try:
         out_t = cls.jvp(ctx, *tangents)
     finally:
-        _state.enabled = prev
+        _state.enabled, _state.fw_level = prev, level
     out_t = (out_t,) if not isinstance(out_t, tuple) else out_t
     for o, t in zip(outs, out_t):
         if t is not None and o.data.dtype.kind == "f":
-            o._fw_grad = t if isinstance(t, Tensor) else Tensor._make(np.asarray(t))
+            t = t.data if isinstance(t, Tensor) else np.asarray(t)
+            if t.shape != o.shape:  # a tangent of a broadcast input
+                t = np.broadcast_to(t, o.shape)
+            o._fw_grad = Tensor._make(t)

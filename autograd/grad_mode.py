@@ -84,3 +84,20 @@ class enable_grad(_GradModeContext):
 # Flags read by Function.apply on every op; kept here, with the grad flag, so that the op path reads one object.
 _state.fw_level = 0  # > 0 inside forward_ad.dual_level(): ops propagate tangents
 _state.anomaly = False  # inside detect_anomaly(): ops record where they were created and check for NaN/Inf
+_state.scope = ()  # the Modules whose forward is running, outermost first (see graph_scope)
+
+
+class graph_scope:
+    """Tag the graph nodes recorded inside this context with ``owner`` (``node.scope``, a tuple, outermost first).
+
+    ``nn.Module.__call__`` enters one per module, so that the renderer can draw each module as a cluster."""
+
+    def __init__(self, owner: Any) -> None:
+        self.owner = owner
+
+    def __enter__(self) -> None:
+        self.prev = _state.scope
+        _state.scope = self.prev + (self.owner,)
+
+    def __exit__(self, *exc: Any) -> None:
+        _state.scope = self.prev

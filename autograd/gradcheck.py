@@ -14,7 +14,6 @@ import numpy as np
 
 from . import forward_ad
 from .engine import grad
-from .grad_mode import no_grad
 from .tensor import Tensor
 
 
@@ -37,15 +36,15 @@ def _numerical(func: Callable, inputs: tuple, x: Tensor, eps: float) -> list[np.
     flat = x.data.reshape(-1)
     cols = []
     try:
-        with no_grad():
-            for j in range(flat.size):
-                v = flat[j]
-                flat[j] = v + eps
-                plus = [o.data.astype(np.float64).reshape(-1) for o in _float_outputs(func, inputs)]
-                flat[j] = v - eps
-                minus = [o.data.astype(np.float64).reshape(-1) for o in _float_outputs(func, inputs)]
-                flat[j] = v
-                cols.append([(p - m) / (2 * eps) for p, m in zip(plus, minus)])
+        # grad mode stays on: func may itself differentiate (gradgradcheck's first derivative does)
+        for j in range(flat.size):
+            v = flat[j]
+            flat[j] = v + eps
+            plus = [o.data.astype(np.float64).reshape(-1) for o in _float_outputs(func, inputs)]
+            flat[j] = v - eps
+            minus = [o.data.astype(np.float64).reshape(-1) for o in _float_outputs(func, inputs)]
+            flat[j] = v
+            cols.append([(p - m) / (2 * eps) for p, m in zip(plus, minus)])
     finally:
         x.data = original
     n_out = len(_float_outputs(func, inputs))

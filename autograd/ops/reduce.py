@@ -195,7 +195,7 @@ def var(x: Tensor, dim: Any = None, *, correction: int = 1, keepdim: bool = Fals
     dims = norm_dims(dim, x.ndim)
     n = int(np.prod([x.shape[d] for d in dims]))
     centred = x - mean(x, dims, keepdim=True)
-    return sum(centred * centred, dims, keepdim) / max(n - correction, 0)
+    return sum(centred * centred, dims, keepdim) / (n - correction if n > correction else 0)
 
 
 def std(x: Tensor, dim: Any = None, *, correction: int = 1, keepdim: bool = False,
