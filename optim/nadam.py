@@ -1,0 +1,103 @@
+"""NAdam: Adam with Nesterov momentum and a momentum-decay schedule (torch.optim.NAdam)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from autograd import no_grad
+
+from .optimizer import (
+    Optimizer,
+    ParamsT,
+    check_betas,
+    check_non_negative,
+    evaluate_closure,
+    grad_array,
+    increment,
+    lerp_,
+    step_tensor,
+    zeros_like,
+)
+
+
+class NAdam(Optimizer):
+    """NAdam (Dozat 2016) with torch's momentum schedule ``μ_t = β1·(1 − ½·0.96^(t·ψ))``, ψ = momentum_decay.
+
+    With ``g = ∇C (+ λθ unless decoupled)`` and step ``t``::
+
+        θ ← θ·(1 − lr·λ)                                       only if decoupled_weight_decay (NAdamW)
+        Π_t ← Π_{t−1}·μ_t                                       (the running product "mu_product")
+        m ← β1·m + (1 − β1)·g,   v ← β2·v + (1 − β2)·g²
+        d ← sqrt(v / (1 − β2ᵗ)) + eps
+        θ ← θ − lr·(1 − μ_t)/(1 − Π_t) · g/d − lr·μ_{t+1}/(1 − Π_t·μ_{t+1}) · m/d
+    """
+
+    def __init__(
+        self,
+        params: ParamsT,
+        lr: float = 2e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0,
+        momentum_decay: float = 4e-3,
+        decoupled_weight_decay: bool = False,
+        *,
+        maximize: bool = False,
+    ) -> None:
+        check_non_negative("NAdam", lr=lr, eps=eps)
+        check_betas("NAdam", betas)
+        check_non_negative("NAdam", weight_decay=weight_decay, momentum_decay=momentum_decay)
+        defaults = dict(
+            lr=lr,
+            betas=tuple(betas),
+            eps=eps,
+            weight_decay=weight_decay,
+            momentum_decay=momentum_decay,
+            decoupled_weight_decay=decoupled_weight_decay,
+            maximize=maximize,
+        )
+        super().__init__(params, defaults)
+
+    @no_grad()
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        loss = evaluate_closure(closure)
+        for group in self.param_groups:
+            lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
+            weight_decay, momentum_decay = group["weight_decay"], group["momentum_decay"]
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                grad = grad_array(p, group["maximize"])
+                state = self.state[p]
+                if len(state) == 0:
+                    state["step"] = step_tensor()
+                    state["mu_product"] = step_tensor(1.0)  # a float32 scalar, like torch's
+                    state["exp_avg"] = zeros_like(p)
+                    state["exp_avg_sq"] = zeros_like(p)
+                step = increment(state["step"])
+                bias_correction2 = 1 - beta2**step
+                if weight_decay != 0:
+                    if group["decoupled_weight_decay"]:
+                        p.data *= 1 - lr * weight_decay
+                    else:
+                        grad = grad + weight_decay * p.data
+
+                mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
+                mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))
+                mu_product_t = state["mu_product"]
+                mu_product_t.data *= mu
+                mu_product = float(mu_product_t.data)
+                mu_product_next = mu_product * mu_next
+
+                exp_avg, exp_avg_sq = state["exp_avg"].data, state["exp_avg_sq"].data
+                lerp_(exp_avg, grad, 1 - beta1)
+                exp_avg_sq *= beta2
+                exp_avg_sq += (1 - beta2) * grad * grad
+                denom = np.sqrt(exp_avg_sq / bias_correction2)
+                denom += eps
+                p.data += (-lr * (1.0 - mu) / (1.0 - mu_product)) * grad / denom
+                p.data += ((-lr * mu_next) / (1.0 - mu_product_next)) * exp_avg / denom
+        return loss
