@@ -177,7 +177,7 @@ class Erf(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return Erf._erf(x.data).astype(x.data.dtype)
+        return np.asarray(Erf._erf(x.data), dtype=x.data.dtype)
 
     @staticmethod
     def backward(ctx, grad):
