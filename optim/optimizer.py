@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor, enable_grad
+from autograd import Tensor, enable_grad, get_default_dtype
 
 ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]] | Iterable[tuple[str, Tensor]]
 
@@ -263,8 +263,10 @@ def zeros_like(p: Tensor) -> Tensor:
 
 
 def step_tensor(value: float = 0.0) -> Tensor:
-    """The ``"step"`` counter: a float32 scalar tensor, as torch keeps it."""
-    return as_tensor(np.array(value, dtype=np.float32))
+    """A scalar state tensor such as the ``"step"`` counter: float32, or float64 when that is the default
+    dtype (torch's ``_get_scalar_dtype``), whatever the parameter's dtype."""
+    dtype = np.float64 if get_default_dtype() == np.float64 else np.float32
+    return as_tensor(np.array(value, dtype=dtype))
 
 
 def increment(scalar: Tensor) -> float:
