@@ -31,6 +31,8 @@ class ASGD(Optimizer):
         η ← lr / (1 + lambd·lr·t)^alpha,    μ ← 1 / max(1, t − t0)
     """
 
+    _scalar_state_keys = ("step", "eta", "mu")
+
     def __init__(
         self,
         params: ParamsT,

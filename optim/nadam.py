@@ -35,6 +35,8 @@ class NAdam(Optimizer):
         θ ← θ − lr·(1 − μ_t)/(1 − Π_t) · g/d − lr·μ_{t+1}/(1 − Π_t·μ_{t+1}) · m/d
     """
 
+    _scalar_state_keys = ("step", "mu_product")
+
     def __init__(
         self,
         params: ParamsT,

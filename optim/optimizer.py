@@ -78,6 +78,9 @@ class Optimizer:
         defaults: the optimiser's hyper-parameters, used wherever a group does not set its own.
     """
 
+    # scalar state whose dtype load_state_dict keeps (see there); subclasses add theirs
+    _scalar_state_keys: tuple[str, ...] = ("step",)
+
     def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
         self.defaults = defaults
         if isinstance(params, Tensor):
@@ -194,8 +197,10 @@ class Optimizer:
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore hyper-parameters and state saved by :meth:`state_dict` (e.g. via ``nn.save``/``nn.load``).
 
-        State tensors are copied and cast to their parameter's dtype (except ``"step"``), so the loaded
-        optimiser shares nothing with the dict it came from.
+        State tensors are copied and cast to their parameter's dtype, except the scalar bookkeeping named in
+        ``_scalar_state_keys`` (torch casts all but ``"step"``; keeping e.g. NAdam's float32 ``mu_product``
+        makes a resumed run bitwise identical to an uninterrupted one). The loaded optimiser shares nothing
+        with the dict it came from.
         """
         name = type(self).__name__
         saved_groups = copy.deepcopy(list(state_dict["param_groups"]))
@@ -221,7 +226,8 @@ class Optimizer:
             k = int(key) if isinstance(key, str) and key.lstrip("-").isdigit() else key
             if k in id_map:
                 p = id_map[k]
-                self.state[p] = {sk: _cast_state(p, sv, sk) for sk, sv in value.items()}
+                keep = self._scalar_state_keys
+                self.state[p] = {sk: _cast_state(p, sv, sk in keep) for sk, sv in value.items()}
 
         new_groups = []
         for group, saved in zip(self.param_groups, saved_groups, strict=True):
@@ -236,17 +242,17 @@ class Optimizer:
         self.param_groups = new_groups
 
 
-def _cast_state(param: Tensor, value: Any, key: Any = None) -> Any:
-    """A deep copy of one state entry, its arrays cast to ``param``'s floating dtype (``"step"`` is kept)."""
+def _cast_state(param: Tensor, value: Any, keep_dtype: bool = False) -> Any:
+    """A deep copy of one state entry, its arrays cast to ``param``'s floating dtype unless ``keep_dtype``."""
     if isinstance(value, (Tensor, np.ndarray)):
         array = np.array(value.data if isinstance(value, Tensor) else value)  # np.array copies
-        if key != "step" and array.dtype.kind == "f" and param.data.dtype.kind == "f":
+        if not keep_dtype and array.dtype.kind == "f" and param.data.dtype.kind == "f":
             array = array.astype(param.data.dtype, copy=False)
         return as_tensor(array)
     if isinstance(value, dict):
-        return {k: _cast_state(param, v, k) for k, v in value.items()}
+        return {k: _cast_state(param, v, keep_dtype) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return type(value)(_cast_state(param, v) for v in value)
+        return type(value)(_cast_state(param, v, keep_dtype) for v in value)
     return value
 
 
