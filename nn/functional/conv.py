@@ -1,0 +1,211 @@
+"""Convolution: ``conv1d`` and ``conv2d`` with torch.nn.functional's signatures (stride, padding incl. "same" and
+"valid", dilation, groups).
+
+A convolution y = C(x, w) is bilinear, so its whole derivative story is three ops that are each other's adjoints:
+
+* ``Conv2dFn``       y  = C(x, w):   im2col (a strided view of x, copied once) followed by ONE batched matmul;
+* ``ConvInputGrad``  x̄  = T(ȳ, w):   the adjoint of x ↦ C(x, w): matmul by wᵀ, then col2im. For stride 1 this is
+                                     lecture 004's identity — a *full* convolution of ȳ with w rotated by 180°;
+* ``ConvWeightGrad`` w̄  = W(x, ȳ):   the adjoint of w ↦ C(x, w): ȳ contracted with im2col(x) over batch and pixels.
+
+Each backward is written with the other two (e.g. the gradients of T(g, w) are C(ḡ, w) and W(ḡ, g)), so gradients
+of any order are again convolutions, and every forward is whole-array numpy (no loop over pixels or the batch).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from autograd import Function, Tensor
+
+from ._windows import Geometry, col2im, pad, windows
+
+IntOr2 = int | tuple[int, int]
+
+
+# ---- numpy kernels -------------------------------------------------------------------------------------------------
+def _im2col(x: np.ndarray, g: Geometry, groups: int) -> np.ndarray:
+    """(N, C, H, W) → (N, G, C/G·KH·KW, OH·OW): the one copy a convolution makes of its input."""
+    n, c = x.shape[:2]
+    oh, ow = g.out_hw
+    return windows(pad(x, g), g).reshape(n, groups, (c // groups) * g.kernel[0] * g.kernel[1], oh * ow)
+
+
+def _conv(x: np.ndarray, w: np.ndarray, g: Geometry, groups: int, cols: np.ndarray | None = None) -> np.ndarray:
+    n, o = x.shape[0], w.shape[0]
+    cols = _im2col(x, g, groups) if cols is None else cols
+    out = np.matmul(w.reshape(groups, o // groups, -1), cols)  # (N, G, O/G, OH·OW): one gemm per (sample, group)
+    return out.reshape(n, o, *g.out_hw)
+
+
+def _conv_input_grad(gy: np.ndarray, w: np.ndarray, g: Geometry, groups: int) -> np.ndarray:
+    n, o = gy.shape[:2]
+    cg, kh, kw = w.shape[1:]
+    wt = w.reshape(groups, o // groups, cg * kh * kw).transpose(0, 2, 1)
+    cols = np.matmul(wt, gy.reshape(n, groups, o // groups, -1))  # (N, G, C/G·KH·KW, OH·OW)
+    return col2im(cols.reshape(n, groups * cg, kh, kw, *g.out_hw), g)
+
+
+def _conv_weight_grad(x: np.ndarray, gy: np.ndarray, g: Geometry, groups: int, w_shape: tuple,
+                      cols: np.ndarray | None = None) -> np.ndarray:
+    n, o = gy.shape[:2]
+    cols = _im2col(x, g, groups) if cols is None else cols
+    gy = gy.reshape(n, groups, o // groups, -1)
+    # Σ over batch and pixels as one contraction: (G, O/G, N·P) @ (G, N·P, K)
+    gw = np.einsum("ngop,ngkp->gok", gy, cols, optimize=True)
+    return gw.reshape(w_shape)
+
+
+# ---- the three Functions -------------------------------------------------------------------------------------------
+class Conv2dFn(Function):
+    """y[n,o] = Σ_c w[o,c] ⋆ x[n,c] + b[o] (cross-correlation).   x̄ = T(ȳ, w),  w̄ = W(x, ȳ),  b̄ = Σ_{n,h,w} ȳ."""
+
+    @staticmethod
+    def forward(ctx, x, w, b, geom, groups):
+        cols = _im2col(x.data, geom, groups)
+        out = _conv(x.data, w.data, geom, groups, cols)
+        if b is not None:
+            out += b.data.reshape(-1, 1, 1)
+        ctx.save_for_backward(x, w)
+        ctx.cols = cols  # reused by the weight gradient: im2col is the expensive part
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, w = ctx.saved_tensors
+        _, _, b, geom, groups = ctx.args
+        need = ctx.needs_input_grad
+        gx = ConvInputGrad.apply(grad, w, geom, groups, x.shape) if need[0] else None
+        gw = ConvWeightGrad.apply(x, grad, geom, groups, w.shape, ctx.cols) if need[1] else None
+        gb = grad.sum((0, 2, 3)) if b is not None and need[2] else None
+        return gx, gw, gb, None, None
+
+    @staticmethod
+    def jvp(ctx, tx, tw, tb, _g, _gr):
+        x, w = ctx.saved_tensors
+        _, _, b, geom, groups = ctx.args
+        out = Conv2dFn.apply(tx, w, None, geom, groups) + Conv2dFn.apply(x, tw, None, geom, groups)
+        return out if tb is None else out + tb.reshape(-1, 1, 1)
+
+
+class ConvInputGrad(Function):
+    """x̄ = T(g, w), the transpose of x ↦ C(x, w) applied to g.   ḡ = C(x̄̄, w),  w̄ = W(x̄̄, g)."""
+
+    @staticmethod
+    def forward(ctx, g, w, geom, groups, x_shape):
+        ctx.save_for_backward(g, w)
+        return _conv_input_grad(g.data, w.data, geom, groups)
+
+    @staticmethod
+    def backward(ctx, grad):
+        g, w = ctx.saved_tensors
+        _, _, geom, groups, _ = ctx.args
+        need = ctx.needs_input_grad
+        gg = Conv2dFn.apply(grad, w, None, geom, groups) if need[0] else None
+        gw = ConvWeightGrad.apply(grad, g, geom, groups, w.shape, None) if need[1] else None
+        return gg, gw, None, None, None
+
+    @staticmethod
+    def jvp(ctx, tg, tw, *_):
+        g, w = ctx.saved_tensors
+        _, _, geom, groups, x_shape = ctx.args
+        return (ConvInputGrad.apply(tg, w, geom, groups, x_shape)
+                + ConvInputGrad.apply(g, tw, geom, groups, x_shape))
+
+
+class ConvWeightGrad(Function):
+    """w̄ = W(x, g) = Σ_{n,pixels} g ⊗ im2col(x).   x̄ = T(g, w̄̄),  ḡ = C(x, w̄̄)."""
+
+    @staticmethod
+    def forward(ctx, x, g, geom, groups, w_shape, cols):
+        ctx.save_for_backward(x, g)
+        return _conv_weight_grad(x.data, g.data, geom, groups, w_shape, cols)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, g = ctx.saved_tensors
+        _, _, geom, groups, _, _ = ctx.args
+        need = ctx.needs_input_grad
+        gx = ConvInputGrad.apply(g, grad, geom, groups, x.shape) if need[0] else None
+        gg = Conv2dFn.apply(x, grad, None, geom, groups) if need[1] else None
+        return gx, gg, None, None, None, None
+
+    @staticmethod
+    def jvp(ctx, tx, tg, *_):
+        x, g = ctx.saved_tensors
+        _, _, geom, groups, w_shape, _ = ctx.args
+        return (ConvWeightGrad.apply(tx, g, geom, groups, w_shape, None)
+                + ConvWeightGrad.apply(x, tg, geom, groups, w_shape, None))
+
+
+# ---- argument handling ---------------------------------------------------------------------------------------------
+def _tuple(v: Any, n: int, name: str) -> tuple[int, ...]:
+    t = tuple(int(a) for a in v) if isinstance(v, tuple | list) else (int(v),) * n
+    if len(t) != n:
+        raise ValueError(f"conv: {name} must be an int or a tuple of {n} ints, got {v!r}")
+    return t
+
+
+def _padding(padding: Any, kernel: tuple, stride: tuple, dilation: tuple) -> tuple:
+    """Per-dim (before, after) padding; "same" puts the odd extra element after, as torch does."""
+    if isinstance(padding, str):
+        if padding == "valid":
+            return tuple((0, 0) for _ in kernel)
+        if padding == "same":
+            if any(s != 1 for s in stride):
+                raise ValueError("padding='same' is not supported for strided convolutions")
+            return tuple((d * (k - 1) // 2, d * (k - 1) - d * (k - 1) // 2) for k, d in zip(kernel, dilation))
+        raise ValueError(f"Invalid padding string {padding!r}, should be one of {{'valid', 'same'}}")
+    p = _tuple(padding, len(kernel), "padding")
+    if any(v < 0 for v in p):
+        raise ValueError(f"conv: negative padding is not supported, got {padding!r}")
+    return tuple((v, v) for v in p)
+
+
+def _check(op: str, x: Tensor, w: Tensor, groups: int, nd: int) -> None:
+    if x.ndim != nd + 2:
+        raise ValueError(f"{op}: expected a {nd + 1}D (unbatched) or {nd + 2}D (batched) input, got shape {x.shape}")
+    if w.ndim != nd + 2:
+        raise ValueError(f"{op}: weight must be {nd + 2}D (out_channels, in_channels/groups, *kernel), got {w.shape}")
+    if groups < 1 or x.shape[1] != w.shape[1] * groups or w.shape[0] % groups:
+        raise ValueError(f"{op}: input of shape {x.shape} (so {x.shape[1]} channels) and weight of shape {w.shape} "
+                         f"with groups={groups}: expected input channels = weight.shape[1] × groups = "
+                         f"{w.shape[1] * groups} and out_channels divisible by groups")
+
+
+def _conv2d(op: str, x: Tensor, w: Tensor, b: Tensor | None, stride: Any, padding: Any, dilation: Any,
+            groups: int, nd: int) -> Tensor:
+    unbatched = x.ndim == nd + 1
+    if unbatched:
+        x = x.unsqueeze(0)
+    _check(op, x, w, groups, nd)
+    kernel = tuple(w.shape[2:])
+    stride, dilation = _tuple(stride, nd, "stride"), _tuple(dilation, nd, "dilation")
+    pads = _padding(padding, kernel, stride, dilation)
+    if nd == 1:  # a 1-D convolution is a 2-D one over a height-1 image
+        x, w = x.unsqueeze(2), w.unsqueeze(2)
+        kernel, stride, dilation, pads = (1, *kernel), (1, *stride), (1, *dilation), ((0, 0), *pads)
+    geom = Geometry(kernel, stride, pads, dilation, tuple(x.shape[2:]))
+    if any(o <= 0 for o in geom.out_hw):
+        raise ValueError(f"{op}: input of spatial size {tuple(x.shape[2:])} (padded {geom.padded_hw}) is smaller "
+                         f"than the dilated kernel {tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))}")
+    if b is not None and b.dtype != x.dtype:
+        b = b.to(x.dtype)
+    out = Conv2dFn.apply(x, w if w.dtype == x.dtype else w.to(x.dtype), b, geom, int(groups))
+    if nd == 1:
+        out = out.squeeze(2)
+    return out.squeeze(0) if unbatched else out
+
+
+def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: IntOr2 = 1,
+           padding: IntOr2 | str = 0, dilation: IntOr2 = 1, groups: int = 1) -> Tensor:
+    """2-D cross-correlation of (N, C, H, W) (or (C, H, W)) with weight (O, C/groups, KH, KW), plus bias (O,)."""
+    return _conv2d("conv2d", input, weight, bias, stride, padding, dilation, groups, 2)
+
+
+def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: int | tuple[int] = 1,
+           padding: int | tuple[int] | str = 0, dilation: int | tuple[int] = 1, groups: int = 1) -> Tensor:
+    """1-D cross-correlation of (N, C, L) (or (C, L)) with weight (O, C/groups, K), plus bias (O,)."""
+    return _conv2d("conv1d", input, weight, bias, stride, padding, dilation, groups, 1)
