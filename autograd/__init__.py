@@ -13,6 +13,8 @@ from . import forward_ad, functional
 from .anomaly import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .dtypes import (
     bool_ as bool,
+)
+from .dtypes import (
     float16,
     float32,
     float64,

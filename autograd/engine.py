@@ -6,7 +6,8 @@ comes after every node that uses its outputs (reverse topological order); give e
 flowing into it (its adjoint, ē); call its backward to turn ē into the adjoints of its inputs. Every edge is used
 once, so a backward pass costs about as much as the forward pass.
 
-Nodes are the ``Function`` instances recorded in ``tensor.grad_fn``; a node's inputs are ``node.args`` in order.
+Nodes are the ``Function`` instances recorded in ``tensor.grad_fn``. A node's inputs are ``node.args`` in order, and
+``node.next_functions[i]`` is ``(producer node, output index)`` for input i (``(None, 0)`` for a leaf or constant).
 """
 
 from __future__ import annotations
@@ -39,9 +40,9 @@ def topological_order(roots: Sequence[Function]) -> list[Function]:
             continue
         seen.add(id(node))
         stack.append((node, True))
-        for a in reversed(node.args):
-            if isinstance(a, Tensor) and a.grad_fn is not None and id(a.grad_fn) not in seen:
-                stack.append((a.grad_fn, False))
+        for parent, _ in reversed(node.next_functions):
+            if parent is not None and id(parent) not in seen:
+                stack.append((parent, False))
     post.reverse()
     return post
 
@@ -110,10 +111,9 @@ def _run(roots: list[Tensor], seeds: list[Tensor], retain_graph: bool, create_gr
     found: dict[int, Tensor] = {}
     adjoints: dict[Function, list] = {}  # node -> the gradient so far of each of its outputs
 
-    def deliver(t: Tensor, g: Tensor) -> None:
-        if t.grad_fn is not None:
-            slots = adjoints.setdefault(t.grad_fn, [None] * len(t.grad_fn.output_meta))
-            i = t._output_nr
+    def deliver(t: Tensor, g: Tensor, producer: Function | None, i: int) -> None:
+        if producer is not None:
+            slots = adjoints.setdefault(producer, [None] * len(producer.output_meta))
             slots[i] = g if slots[i] is None else slots[i] + g
         elif capture is not None:
             if id(t) in capture:
@@ -121,11 +121,12 @@ def _run(roots: list[Tensor], seeds: list[Tensor], retain_graph: bool, create_gr
         elif only is None or id(t) in only:
             _accumulate_leaf(t, g, create_graph)
 
-    prev = _state.enabled
+    prev, anomaly = _state.enabled, _state.anomaly
     _state.enabled = create_graph  # record the backward pass only when asked to
+    _state.anomaly = False  # the ops inside backward are checked as one step each (_check_backward), not as forwards
     try:
         for t, g in zip(roots, seeds):
-            deliver(t, g)
+            deliver(t, g, t.grad_fn, t._output_nr)
         for node in topological_order([t.grad_fn for t in roots if t.grad_fn is not None]):
             grads = adjoints.pop(node, None)
             if grads is None:
@@ -143,13 +144,14 @@ def _run(roots: list[Tensor], seeds: list[Tensor], retain_graph: bool, create_gr
             if not retain_graph:
                 node._freed = True
                 node._saved = ()
-            if _state.anomaly:
+            if anomaly:
                 _check_backward(node, input_grads)
-            for arg, g, needed in zip(node.args, input_grads, node.needs_input_grad):
+            for arg, g, needed, (producer, i) in zip(node.args, input_grads, node.needs_input_grad,
+                                                     node.next_functions):
                 if needed and g is not None:
-                    deliver(arg, _reduce_to(g, arg, node))
+                    deliver(arg, _reduce_to(g, arg, node), producer, i)
     finally:
-        _state.enabled = prev
+        _state.enabled, _state.anomaly = prev, anomaly
     return found
 
 

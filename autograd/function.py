@@ -3,7 +3,8 @@
 Every built-in op is a Function subclass, and so are users' custom ops. Calling ``MyOp.apply(*args)`` runs
 ``forward(ctx, *args)`` without recording; if graph recording is on and some input requires grad, the call also
 creates a graph node. The node *is* ``ctx``: an instance of the Function class that keeps the inputs in order
-(``ctx.args``), what forward saved, and ``needs_input_grad``. Outputs point back to it through ``grad_fn``.
+(``ctx.args``), the nodes that produced them (``ctx.next_functions``, as in torch), what forward saved, and
+``needs_input_grad``. Outputs point back to it through ``grad_fn``.
 
 ``backward(ctx, *grad_outputs)`` returns one gradient per forward argument (None where there is none) and is written
 with Tensor ops, so that running it while recording (``create_graph=True``) yields differentiable gradients. The
@@ -12,6 +13,7 @@ engine reduces each gradient to its input's shape (undoing broadcasting), so a b
 
 from __future__ import annotations
 
+import os
 import traceback
 from typing import Any
 
@@ -19,6 +21,8 @@ import numpy as np
 
 from .grad_mode import _state
 from .tensor import Tensor
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
 
 class Function:
@@ -33,6 +37,7 @@ class Function:
     materialize_grads = True
     needs_input_grad: tuple = ()
     args: tuple = ()
+    next_functions: tuple = ()
     scope: tuple = ()
 
     # ---- the contract a subclass fills in -------------------------------------------------------------------------
@@ -108,6 +113,11 @@ class Function:
         if record:
             ctx.args = args
             ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
+            # The edges, fixed now: (producer node, output index) per argument; None for leaves and constants.
+            # Read at backward time from args[i].grad_fn instead, an in-place op (d += ...) that later gives
+            # args[i] a new history would redirect the edge.
+            ctx.next_functions = tuple((a.grad_fn, a._output_nr) if isinstance(a, Tensor) and a.grad_fn is not None
+                                       else (None, 0) for a in args)
             ctx.output_meta = tuple((o.shape, o.dtype) for o in outs)
             if _state.scope:
                 ctx.scope = _state.scope
@@ -145,7 +155,9 @@ def _forward_error(cls: type, args: tuple, e: ValueError) -> str:
 
 
 def _check_forward(cls: type, ctx: Function, outs: tuple, record: bool) -> None:
-    stack = "".join(traceback.format_stack()[:-3])
+    # Where the user called the op: the last frames outside pathgrad's own autograd package.
+    frames = [f for f in traceback.extract_stack()[:-3] if _PACKAGE_DIR not in f.filename]
+    stack = "".join(traceback.format_list(frames[-6:]))
     if record:
         ctx._creation = stack
     for i, o in enumerate(outs):

@@ -197,7 +197,8 @@ class Tensor:
 
     def __bool__(self) -> bool:
         if self.data.size != 1:
-            raise RuntimeError(f"Boolean value of Tensor with {self.data.size} values is ambiguous; use .any() or .all()")
+            raise RuntimeError(
+                f"Boolean value of Tensor with {self.data.size} values is ambiguous; use .any() or .all()")
         return bool(self.data)
 
     def __float__(self) -> float:

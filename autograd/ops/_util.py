@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..dtypes import result_type
+from ..grad_mode import _state
 from ..tensor import Tensor
 
 
@@ -68,6 +69,18 @@ def cast(x: Tensor, dtype: np.dtype) -> Tensor:
 def saved_or_args(ctx: Any) -> tuple:
     """Saved tensors, with the constant (non-Tensor) arguments filled in where None was saved."""
     return tuple(ctx.args[i] if t is None else t for i, t in enumerate(ctx.saved_tensors))
+
+
+def needs_grad(x: Any) -> bool:
+    """Whether a backward will want a gradient for ``x`` (or forward mode will want its value)."""
+    return isinstance(x, Tensor) and (x.requires_grad or _state.fw_level > 0)
+
+
+def save_cross(ctx: Any, a: Any, b: Any) -> None:
+    """For products (a·b, a @ b): save a only if b needs a gradient and b only if a does. Saving no more than the
+    backward needs is what lets ``d += d * 2`` work: d's old value is not kept, so changing it in place is safe."""
+    ctx.save_for_backward(a if isinstance(a, Tensor) and needs_grad(b) else None,
+                          b if isinstance(b, Tensor) and needs_grad(a) else None)
 
 
 def tensors_or_none(*xs: Any) -> tuple:

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..function import Function
 from ..tensor import Tensor
-from ._util import add_tangents, binary, saved_or_args, tensors_or_none, value
+from ._util import add_tangents, binary, needs_grad, save_cross, saved_or_args, tensors_or_none, value
 
 
 class Add(Function):
@@ -52,7 +52,7 @@ class Mul(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(*tensors_or_none(a, b))
+        save_cross(ctx, a, b)
         return value(a) * value(b)
 
     @staticmethod
@@ -72,7 +72,9 @@ class Div(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(*tensors_or_none(a, b))
+        # 1/b serves both gradients; a only b's.
+        ctx.save_for_backward(a if isinstance(a, Tensor) and needs_grad(b) else None,
+                              b if isinstance(b, Tensor) else None)
         return np.true_divide(value(a), value(b))
 
     @staticmethod

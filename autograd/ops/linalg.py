@@ -6,7 +6,7 @@ from typing import Any
 
 from ..function import Function
 from ..tensor import Tensor
-from ._util import binary
+from ._util import binary, save_cross, saved_or_args
 
 
 class MatMul(Function):
@@ -14,18 +14,18 @@ class MatMul(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        save_cross(ctx, a, b)
         return a.data @ b.data
 
     @staticmethod
     def backward(ctx, grad):
-        a, b = ctx.saved_tensors
+        a, b = saved_or_args(ctx)
         return (grad @ b.mT if ctx.needs_input_grad[0] else None,
                 a.mT @ grad if ctx.needs_input_grad[1] else None)
 
     @staticmethod
     def jvp(ctx, ta, tb):
-        a, b = ctx.saved_tensors
+        a, b = saved_or_args(ctx)
         return ta @ b + a @ tb
 
 

@@ -264,7 +264,8 @@ def broadcast_to(x: Any, shape: Sequence[int]) -> Tensor:
         if len(shape) < x.ndim:
             raise ValueError
     except ValueError:
-        raise ValueError(f"expand: the shape {x.shape} cannot be expanded to {shape}; each dim must match or be 1")
+        raise ValueError(
+            f"expand: the shape {x.shape} cannot be expanded to {shape}; each dim must match or be 1") from None
     return Expand.apply(x, shape)
 
 
@@ -331,7 +332,8 @@ def cat(tensors: Sequence[Any], dim: int = 0) -> Tensor:
     tensors = [cast(t, dt) for t in tensors]
     (d,) = norm_dims(dim, tensors[0].ndim)
     for i, t in enumerate(tensors):
-        if t.ndim != tensors[0].ndim or t.shape[:d] + t.shape[d + 1:] != tensors[0].shape[:d] + tensors[0].shape[d + 1:]:
+        first = tensors[0].shape
+        if t.ndim != len(first) or t.shape[:d] + t.shape[d + 1:] != first[:d] + first[d + 1:]:
             raise ValueError(f"cat: sizes of tensors must match except in dimension {d}; tensor 0 has shape "
                              f"{tensors[0].shape} and tensor {i} has shape {t.shape}")
     return Cat.apply(d, *tensors)

@@ -1,0 +1,309 @@
+"""The graph and the backward pass: accumulation, fan-out, freeing, in-place safety, hooks, grad modes, higher
+order, autograd.grad, custom Functions, anomaly detection, errors."""
+
+import gc
+import tracemalloc
+
+import numpy as np
+import pytest
+
+import autograd as ag
+from autograd import Function
+
+
+def scalar(v, grad=True):
+    return ag.tensor(v, dtype=ag.float64, requires_grad=grad)
+
+
+def test_fan_out_sums_paths_and_grad_accumulates_across_calls():
+    x = scalar(3.0)
+    y = x * x + x  # x reaches y by three paths
+    y.backward()
+    assert x.grad.item() == 7.0
+    (x * 2).backward()
+    assert x.grad.item() == 9.0  # accumulated, like torch
+
+
+def test_inputs_are_recorded_in_order():
+    a, b = scalar(1.0), scalar(2.0)
+    out = b - a
+    assert out.grad_fn.args[0] is b and out.grad_fn.args[1] is a
+    assert isinstance(out.grad_fn.args, tuple)
+
+
+def test_second_backward_through_freed_graph_is_a_clear_error():
+    x = scalar(2.0)
+    y = x.exp() * x
+    y.backward()
+    with pytest.raises(RuntimeError, match="second time.*retain_graph=True"):
+        y.backward()
+
+
+def test_retain_graph_allows_a_second_backward():
+    x = scalar(2.0)
+    y = x.exp() * x
+    y.backward(retain_graph=True)
+    y.backward()
+    np.testing.assert_allclose(x.grad.item(), 2 * (np.exp(2) * 3))
+
+
+def test_long_chain_has_no_recursion_limit():
+    x = ag.tensor(1.0, requires_grad=True)
+    y = x
+    for _ in range(600_000):
+        y = y + 1.0
+    y.backward()
+    assert x.grad.item() == 1.0
+    assert y.item() == 600_001.0
+
+
+def test_repeated_steps_do_not_grow_memory():
+    w = ag.randn(64, 64, requires_grad=True)
+    x = ag.randn(32, 64)
+
+    def step():
+        loss = ((x @ w).tanh() @ w).sigmoid().mean()
+        loss.backward()
+        w.grad = None
+
+    for _ in range(5):
+        step()
+    gc.collect()
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    for _ in range(50):
+        step()
+    gc.collect()
+    grown = tracemalloc.get_traced_memory()[0] - base
+    tracemalloc.stop()
+    assert grown < 200_000, f"memory grew by {grown} bytes over 50 steps"
+
+
+def test_backward_on_non_scalar_needs_gradient():
+    x = ag.ones(3, requires_grad=True)
+    y = x * 2
+    with pytest.raises(RuntimeError, match="only for scalar outputs"):
+        y.backward()
+    y.backward(ag.tensor([1.0, 2.0, 3.0]))
+    np.testing.assert_allclose(x.grad.numpy(), [2, 4, 6])
+
+
+def test_backward_on_tensor_without_grad_is_an_error():
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        ag.ones(2).sum().backward()
+
+
+def test_broadcast_gradients_reduce_to_input_shape():
+    a = ag.ones(2, 1, 3, requires_grad=True)
+    b = ag.ones(4, 1, requires_grad=True)
+    (a * b).sum().backward()
+    assert a.grad.shape == (2, 1, 3) and b.grad.shape == (4, 1)
+    np.testing.assert_allclose(a.grad.numpy(), 4.0)
+    np.testing.assert_allclose(b.grad.numpy(), 6.0)
+
+
+def test_shared_gradients_are_not_aliased_between_leaves():
+    a, b = ag.ones(3, requires_grad=True), ag.ones(3, requires_grad=True)
+    (a + b).sum().backward()
+    a.grad.data *= 10  # an optimiser or a clipping utility writes in place
+    np.testing.assert_allclose(b.grad.numpy(), 1.0)
+
+
+def test_no_grad_records_nothing_and_works_as_decorator():
+    x = ag.ones(2, requires_grad=True)
+    with ag.no_grad():
+        y = x * 2
+        with ag.enable_grad():
+            z = x * 3
+    assert y.grad_fn is None and not y.requires_grad
+    assert z.requires_grad
+
+    @ag.no_grad()
+    def f(t):
+        return t * 2
+
+    assert f(x).grad_fn is None
+    with ag.set_grad_enabled(False):
+        assert not ag.is_grad_enabled()
+    assert ag.is_grad_enabled()
+
+
+def test_inplace_on_non_leaf_keeps_working_like_torch():
+    x = scalar(2.0)
+    c = x * 1
+    c += c + 1  # c = 2c + 1
+    d = x * 3
+    d += d * 2 + x  # d = 3d + x = 10x
+    assert c.grad_fn.next_functions[0][0].name() == "MulBackward"  # edges point at the old history
+    (c + d).backward()
+    assert c.item() == 5.0 and d.item() == 20.0
+    assert x.grad.item() == 2.0 + 10.0
+
+
+def test_inplace_on_leaf_requiring_grad_is_an_error_outside_no_grad():
+    w = ag.ones(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        w += 1
+    with ag.no_grad():
+        w -= 0.5 * ag.ones(3)
+    np.testing.assert_allclose(w.numpy() if not w.requires_grad else w.detach().numpy(), 0.5)
+    assert w.is_leaf and w.requires_grad
+
+
+def test_modifying_a_saved_tensor_is_detected():
+    x = scalar(2.0)
+    h = x * 1
+    y = h * h  # saves h
+    h += 1
+    with pytest.raises(RuntimeError, match=r"modified by an inplace operation.*MulBackward"):
+        y.backward()
+
+
+def test_hooks_can_observe_and_replace_gradients():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    seen = []
+    x.register_hook(lambda g: seen.append(g.numpy().copy()))
+    h = x * 3
+    remove = h.register_hook(lambda g: g * 10)
+    h.sum().backward()
+    np.testing.assert_allclose(seen[0], [30.0, 30.0])
+    np.testing.assert_allclose(x.grad.numpy(), [30.0, 30.0])
+    remove()
+    x.grad = None
+    (x * 3).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [3.0, 3.0])
+
+
+def test_retain_grad_keeps_non_leaf_grad():
+    x = scalar(2.0)
+    h = x * x
+    h.retain_grad()
+    (h * 3).backward()
+    assert h.grad.item() == 3.0 and x.grad.item() == 12.0
+
+
+def test_create_graph_gives_differentiable_gradients():
+    x = scalar(1.5)
+    y = x**3
+    (g,) = ag.grad(y, x, create_graph=True)
+    (h,) = ag.grad(g, x, create_graph=True)
+    (t,) = ag.grad(h, x)
+    assert g.item() == pytest.approx(3 * 1.5**2)
+    assert h.item() == pytest.approx(6 * 1.5)
+    assert t.item() == pytest.approx(6.0)
+
+
+def test_grad_does_not_touch_dot_grad_and_reports_unused_inputs():
+    x, unused = scalar(1.0), scalar(2.0)
+    y = (x * 4).exp()
+    (g,) = ag.grad(y, x, retain_graph=True)
+    assert x.grad is None
+    assert g.item() == pytest.approx(4 * np.exp(4))
+    with pytest.raises(RuntimeError, match="not used"):
+        ag.grad(y, [x, unused], retain_graph=True)
+    assert ag.grad(y, [x, unused], allow_unused=True)[1] is None
+
+
+def test_grad_with_respect_to_an_intermediate_tensor():
+    x = scalar(2.0)
+    h = x * 3
+    y = h * h
+    (gh,) = ag.grad(y, h)
+    assert gh.item() == 12.0
+
+
+def test_custom_function_follows_torch_contract():
+    class Cube(Function):
+        @staticmethod
+        def forward(ctx, x, scale):
+            ctx.save_for_backward(x)
+            ctx.scale = scale
+            return scale * x.data**3
+
+        @staticmethod
+        def backward(ctx, grad):
+            (x,) = ctx.saved_tensors
+            assert ctx.needs_input_grad == (True, False)
+            return grad * ctx.scale * 3 * x * x, None
+
+    x = ag.tensor([1.0, 2.0], dtype=ag.float64, requires_grad=True)
+    y = Cube.apply(x, 2.0)
+    assert y.grad_fn.name() == "CubeBackward"
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [6.0, 24.0])
+    assert ag.gradcheck(lambda t: Cube.apply(t, 2.0), (x,))
+    assert ag.gradgradcheck(lambda t: Cube.apply(t, 2.0), (x,))
+
+
+def test_gradcheck_reports_the_worst_mismatch():
+    class Wrong(Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x.data**2
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad * 3.0
+
+    x = ag.tensor([1.0, 2.0], dtype=ag.float64, requires_grad=True)
+    with pytest.raises(ag.GradcheckError, match="worst is at"):
+        ag.gradcheck(Wrong.apply, (x,))
+    assert ag.gradcheck(Wrong.apply, (x,), raise_exception=False) is False
+
+
+def test_detect_anomaly_names_the_op_in_forward_and_backward():
+    x = ag.tensor([-1.0, 1.0], requires_grad=True)
+    with ag.detect_anomaly():
+        with pytest.raises(RuntimeError, match="Log produced NaN/Inf"):
+            x.log()
+    y = ag.tensor([0.0, 1.0], requires_grad=True)
+    out = y.sqrt().sum()  # forward finite, backward 1/(2·0) = inf
+    with ag.detect_anomaly():
+        out2 = y.sqrt().sum()
+        with pytest.raises(RuntimeError, match=r"(?s)SqrtBackward returned NaN/Inf.*called from.*test_engine.py"):
+            out2.backward()
+    out.backward()  # outside the context: no check
+    assert np.isinf(y.grad.numpy()[0])
+
+
+def test_shape_errors_name_the_op_and_shapes():
+    with pytest.raises(ValueError, match=r"matmul: shapes \(2, 3\) and \(4, 5\) are not aligned"):
+        ag.ones(2, 3) @ ag.ones(4, 5)
+    with pytest.raises(ValueError, match=r"add: shapes \(2, 3\) and \(4,\) cannot be broadcast"):
+        ag.ones(2, 3) + ag.ones(4)
+    with pytest.raises(ValueError, match="reshape: shape"):
+        ag.ones(2, 3).reshape(4, 2)
+
+
+def test_max_min_ties_follow_torch():
+    x = ag.tensor([1.0, 3.0, 3.0, 2.0], requires_grad=True)
+    x.max().backward()  # full reduction: ties share the gradient
+    np.testing.assert_allclose(x.grad.numpy(), [0, 0.5, 0.5, 0])
+    x.grad = None
+    m = ag.tensor([[1.0, 3.0, 3.0]], requires_grad=True)
+    values, indices = m.max(dim=1)
+    assert indices.tolist() == [1] and values.tolist() == [3.0]
+    values.sum().backward()  # with dim: the gradient goes to the returned index
+    np.testing.assert_allclose(m.grad.numpy(), [[0, 1, 0]])
+
+
+def test_log_softmax_and_logsumexp_are_stable_at_large_logits():
+    x = ag.tensor([[1e4, 0.0, -1e4]], requires_grad=True)
+    ls = x.log_softmax(1)
+    assert np.isfinite(ls.numpy() if not ls.requires_grad else ls.detach().numpy()).all()
+    ls[0, 0].backward()
+    assert np.isfinite(x.grad.numpy()).all()
+    assert ag.logsumexp(ag.tensor([1e4, 1e4]), 0).item() == pytest.approx(1e4 + np.log(2))
+
+
+def test_getitem_with_repeated_indices_scatter_adds():
+    x = ag.arange(4.0, requires_grad=True)
+    x[[0, 0, 3]].sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [2, 0, 0, 1])
+
+
+def test_comparisons_are_bool_and_not_differentiable():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    m = x > 1.5
+    assert m.dtype == np.bool_ and not m.requires_grad
+    assert m.tolist() == [False, True]
