@@ -120,9 +120,7 @@ def random_split(
             f"random_split: lengths must be non-negative integers or fractions summing to 1, got {lengths}"
         )
     if sum(lengths) != n:
-        raise ValueError(
-            f"random_split: lengths {lengths} sum to {sum(lengths)}, but the dataset has {n} samples"
-        )
+        raise ValueError(f"random_split: lengths {lengths} sum to {sum(lengths)}, but the dataset has {n} samples")
     perm = get_rng(as_generator(generator)).permutation(n).tolist()
     splits, offset = [], 0
     for k in lengths:

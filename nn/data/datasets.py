@@ -27,9 +27,7 @@ def _rng(random_state: RandomState) -> np.random.Generator:
     return get_rng(as_generator(random_state))
 
 
-def _finish(
-    X: np.ndarray, y: np.ndarray, shuffle: bool, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray]:
+def _finish(X: np.ndarray, y: np.ndarray, shuffle: bool, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     if shuffle:
         perm = rng.permutation(len(y))
         X, y = X[perm], y[perm]

@@ -86,8 +86,7 @@ class MNIST(TensorDataset):
         x, y = read_idx(images), read_idx(labels)
         if x.ndim != 3 or y.ndim != 1:
             raise ValueError(
-                f"MNIST: expected images of shape (N, H, W) and labels of shape (N,); "
-                f"got {x.shape} and {y.shape}"
+                f"MNIST: expected images of shape (N, H, W) and labels of shape (N,); got {x.shape} and {y.shape}"
             )
         if x.shape[0] != y.shape[0]:
             raise ValueError(f"MNIST: {x.shape[0]} images in {images} but {y.shape[0]} labels in {labels}")

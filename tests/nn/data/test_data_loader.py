@@ -189,3 +189,19 @@ def test_default_collate_explains_what_it_cannot_batch():
 def test_batch_size_must_be_a_positive_integer(bad):
     with pytest.raises(ValueError, match="batch_size should be a positive integer"):
         DataLoader(TensorDataset(np.arange(3)), batch_size=bad)
+
+
+def test_default_collate_keeps_the_graph_of_tensors_that_require_grad():
+    a = autograd.Tensor(np.ones(3), requires_grad=True)
+    b = autograd.Tensor(np.zeros(3), requires_grad=True)
+    batch = default_collate([a, b])
+    assert batch.requires_grad
+    (batch * autograd.Tensor(np.array([[1.0], [2.0]]))).sum().backward()
+    np.testing.assert_array_equal(a.grad.data, [1, 1, 1])
+    np.testing.assert_array_equal(b.grad.data, [2, 2, 2])
+
+
+def test_tensor_dataset_items_and_batches_are_data_not_graph():
+    ds = TensorDataset(autograd.Tensor(np.ones((4, 2)), requires_grad=True), np.arange(4))
+    assert not ds[0][0].requires_grad
+    assert not next(iter(DataLoader(ds, batch_size=2)))[0].requires_grad
