@@ -1,0 +1,282 @@
+"""Pooling: ``max_pool1d/2d``, ``avg_pool1d/2d``, ``adaptive_avg_pool2d`` with torch.nn.functional's signatures.
+
+Max pooling picks, in each window, the first maximal element (as torch does), and its gradient goes to that one
+position only. Given the chosen positions, both directions are linear: the forward is a *gather* and the backward a
+*scatter* of the gradient to those positions — so ``MaxPoolScatter``'s backward is a gather and vice versa, which
+makes max pooling differentiable to any order. Average pooling is a window *sum* (``SumPool``) divided by the
+window size; its adjoint is spreading each gradient over its window (``SumPoolT``, i.e. col2im), and back again.
+All loops run over the KH×KW kernel offsets only; each step is a whole-array numpy operation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from autograd import Function, Tensor
+
+from ._windows import Geometry, col2im, pad, windows
+
+IntOr2 = int | tuple[int, int]
+
+
+# ---- max pooling ---------------------------------------------------------------------------------------------------
+def _argmax_windows(x: np.ndarray, g: Geometry) -> tuple[np.ndarray, np.ndarray]:
+    """(max, kernel offset of the first max) per window. The running comparison is strict, so ties keep the first;
+    a NaN wins, so it propagates like in torch."""
+    win = windows(pad(x, g, -np.inf), g)
+    best = win[:, :, 0, 0].copy()
+    arg = np.zeros(best.shape, dtype=np.int64)
+    kh, kw = g.kernel
+    for k in range(1, kh * kw):
+        v = win[:, :, k // kw, k % kw]
+        better = (v > best) | np.isnan(v)
+        np.copyto(best, v, where=better)
+        np.copyto(arg, k, where=better)
+    return best, arg
+
+
+def _flat_index(arg: np.ndarray, g: Geometry) -> np.ndarray:
+    """Kernel offsets → flat positions h·W + w in the *unpadded* input (torch's ``return_indices``)."""
+    kw, (oh, ow) = g.kernel[1], g.out_hw
+    (th, tw), (dh, dw), ((t, _), (l, _)) = g.stride, g.dilation, g.padding
+    h = (np.arange(oh) * th - t).reshape(-1, 1) + (arg // kw) * dh
+    w = (np.arange(ow) * tw - l) + (arg % kw) * dw
+    return h * g.in_hw[1] + w
+
+
+def _gather(x: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    n, c = x.shape[:2]
+    return np.take_along_axis(x.reshape(n, c, -1), idx.reshape(n, c, -1), axis=2).reshape(idx.shape)
+
+
+def _scatter(grad: np.ndarray, arg: np.ndarray, idx: np.ndarray, g: Geometry) -> np.ndarray:
+    n, c = grad.shape[:2]
+    if not g.overlapping:  # each input position is in at most one window: a plain assignment suffices
+        out = np.zeros((n, c, g.in_hw[0] * g.in_hw[1]), dtype=grad.dtype)
+        np.put_along_axis(out, idx.reshape(n, c, -1), grad.reshape(n, c, -1), axis=2)
+        return out.reshape(n, c, *g.in_hw)
+    kh, kw = g.kernel
+    hit = arg[:, :, None, None] == np.arange(kh * kw).reshape(kh, kw, 1, 1)
+    return col2im(np.where(hit, grad[:, :, None, None], 0).astype(grad.dtype, copy=False), g)
+
+
+class MaxPool2dFn(Function):
+    """y = max over each window.   x̄ = ȳ scattered to each window's (first) argmax; zero elsewhere."""
+
+    @staticmethod
+    def forward(ctx, x, geom):
+        out, arg = _argmax_windows(x.data, geom)
+        ctx.arg, ctx.idx = arg, _flat_index(arg, geom)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return MaxPoolScatter.apply(grad, ctx.arg, ctx.idx, ctx.args[1]), None
+
+    @staticmethod
+    def jvp(ctx, t, _):
+        return MaxPoolGather.apply(t, ctx.arg, ctx.idx, ctx.args[1])
+
+
+class MaxPoolScatter(Function):
+    """x̄ = ȳ placed at the argmax positions (linear in ȳ).   Its adjoint: ḡ = the gather of x̄̄ at those positions."""
+
+    @staticmethod
+    def forward(ctx, grad, arg, idx, geom):
+        return _scatter(grad.data, arg, idx, geom)
+
+    @staticmethod
+    def backward(ctx, grad):
+        _, arg, idx, geom = ctx.args
+        return MaxPoolGather.apply(grad, arg, idx, geom), None, None, None
+
+    @staticmethod
+    def jvp(ctx, t, *_):
+        return MaxPoolScatter.apply(t, *ctx.args[1:])
+
+
+class MaxPoolGather(Function):
+    """y = x read at fixed argmax positions (linear in x).   x̄ = ȳ scattered back to them."""
+
+    @staticmethod
+    def forward(ctx, x, arg, idx, geom):
+        return _gather(x.data, idx)
+
+    @staticmethod
+    def backward(ctx, grad):
+        _, arg, idx, geom = ctx.args
+        return MaxPoolScatter.apply(grad, arg, idx, geom), None, None, None
+
+    @staticmethod
+    def jvp(ctx, t, *_):
+        return MaxPoolGather.apply(t, *ctx.args[1:])
+
+
+# ---- sum / average pooling -----------------------------------------------------------------------------------------
+def _window_sum(x: np.ndarray, g: Geometry) -> np.ndarray:
+    win = windows(pad(x, g), g)
+    kh, kw = g.kernel
+    out = win[:, :, 0, 0].copy()
+    for k in range(1, kh * kw):
+        out += win[:, :, k // kw, k % kw]
+    return out
+
+
+class SumPool(Function):
+    """y = Σ over each window (zero padding).   x̄ = each ȳ spread over its window (col2im)."""
+
+    @staticmethod
+    def forward(ctx, x, geom):
+        return _window_sum(x.data, geom)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return SumPoolT.apply(grad, ctx.args[1]), None
+
+    @staticmethod
+    def jvp(ctx, t, _):
+        return SumPool.apply(t, ctx.args[1])
+
+
+class SumPoolT(Function):
+    """x̄ = ȳ spread over the windows (SumPool's adjoint).   ḡ = the window sums of x̄̄."""
+
+    @staticmethod
+    def forward(ctx, grad, geom):
+        n, c = grad.shape[:2]
+        cols = np.broadcast_to(grad.data[:, :, None, None], (n, c, *geom.kernel, *geom.out_hw))
+        return col2im(cols, geom)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return SumPool.apply(grad, ctx.args[1]), None
+
+    @staticmethod
+    def jvp(ctx, t, _):
+        return SumPoolT.apply(t, ctx.args[1])
+
+
+# ---- argument handling ---------------------------------------------------------------------------------------------
+def _tuple(v: Any, n: int, name: str, op: str) -> tuple[int, ...]:
+    t = tuple(int(a) for a in v) if isinstance(v, tuple | list) else (int(v),) * n
+    if len(t) == 1 and n > 1:
+        t = t * n
+    if len(t) != n:
+        raise ValueError(f"{op}: {name} must be an int or a tuple of {n} ints, got {v!r}")
+    return t
+
+
+def _geometry(op: str, x: Tensor, nd: int, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
+              ceil_mode: bool) -> Geometry:
+    if ceil_mode:
+        raise NotImplementedError(f"{op}: ceil_mode=True is not supported")
+    k = _tuple(kernel_size, nd, "kernel_size", op)
+    s = k if stride is None or (isinstance(stride, tuple | list) and len(stride) == 0) else _tuple(
+        stride, nd, "stride", op)
+    p, d = _tuple(padding, nd, "padding", op), _tuple(dilation, nd, "dilation", op)
+    if any(v <= 0 for v in k + s + d):
+        raise ValueError(f"{op}: kernel_size, stride and dilation must be positive, got {k}, {s}, {d}")
+    if any(pi < 0 or pi > (di * (ki - 1) + 1) // 2 for pi, ki, di in zip(p, k, d)):
+        raise ValueError(f"{op}: pad should be at most half of effective kernel size, but got pad={p}, "
+                         f"kernel_size={k} and dilation={d}")
+    if nd == 1:
+        k, s, p, d = (1, *k), (1, *s), (0, *p), (1, *d)
+    geom = Geometry(k, s, tuple((v, v) for v in p), d, tuple(x.shape[2:]))
+    if any(o <= 0 for o in geom.out_hw):
+        raise ValueError(f"{op}: input of spatial size {tuple(x.shape[2:])} is too small for kernel_size {k} "
+                         f"(output size would be {geom.out_hw})")
+    return geom
+
+
+def _batched(op: str, x: Tensor, nd: int) -> tuple[Tensor, bool]:
+    if x.ndim not in (nd + 1, nd + 2):
+        raise ValueError(f"{op}: expected a {nd + 1}D (unbatched) or {nd + 2}D (batched) input, got shape {x.shape}")
+    unbatched = x.ndim == nd + 1
+    x = x.unsqueeze(0) if unbatched else x
+    return (x.unsqueeze(2) if nd == 1 else x), unbatched
+
+
+def _unbatch(y: Tensor, nd: int, unbatched: bool) -> Tensor:
+    y = y.squeeze(2) if nd == 1 else y
+    return y.squeeze(0) if unbatched else y
+
+
+def _max_pool(op: str, x: Tensor, nd: int, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
+              ceil_mode: bool, return_indices: bool) -> Any:
+    x4, unbatched = _batched(op, x, nd)
+    geom = _geometry(op, x4, nd, kernel_size, stride, padding, dilation, ceil_mode)
+    out = MaxPool2dFn.apply(x4, geom)
+    y = _unbatch(out, nd, unbatched)
+    if not return_indices:
+        return y
+    idx = out.grad_fn.idx if out.grad_fn is not None else _flat_index(_argmax_windows(x4.data, geom)[1], geom)
+    if nd == 1:
+        idx = idx % geom.in_hw[1]
+    return y, _unbatch(Tensor._make(idx), nd, unbatched)
+
+
+def max_pool2d(input: Tensor, kernel_size: IntOr2, stride: IntOr2 | None = None, padding: IntOr2 = 0,
+               dilation: IntOr2 = 1, ceil_mode: bool = False, return_indices: bool = False) -> Any:
+    """Max over KH×KW windows of (N, C, H, W) or (C, H, W); padding counts as −inf. The gradient goes to the first
+    maximal element of each window."""
+    return _max_pool("max_pool2d", input, 2, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+
+
+def max_pool1d(input: Tensor, kernel_size: int, stride: int | None = None, padding: int = 0, dilation: int = 1,
+               ceil_mode: bool = False, return_indices: bool = False) -> Any:
+    """Max over length-K windows of (N, C, L) or (C, L)."""
+    return _max_pool("max_pool1d", input, 1, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+
+
+def _avg_pool(op: str, x: Tensor, nd: int, kernel_size: Any, stride: Any, padding: Any, ceil_mode: bool,
+              count_include_pad: bool, divisor_override: int | None) -> Tensor:
+    x4, unbatched = _batched(op, x, nd)
+    geom = _geometry(op, x4, nd, kernel_size, stride, padding, 1, ceil_mode)
+    total = SumPool.apply(x4, geom)
+    if divisor_override is not None:
+        y = total / float(divisor_override)
+    elif count_include_pad or all(p == (0, 0) for p in geom.padding):
+        y = total / float(geom.kernel[0] * geom.kernel[1])
+    else:  # divide by the number of real (non-padding) elements in each window
+        ones = np.ones((1, 1, *geom.in_hw), dtype=x4.dtype)
+        y = total / Tensor._make(_window_sum(ones, geom))
+    return _unbatch(y, nd, unbatched)
+
+
+def avg_pool2d(input: Tensor, kernel_size: IntOr2, stride: IntOr2 | None = None, padding: IntOr2 = 0,
+               ceil_mode: bool = False, count_include_pad: bool = True, divisor_override: int | None = None
+               ) -> Tensor:
+    """Mean over KH×KW windows (zero padding; ``count_include_pad`` decides whether padding counts in the mean).
+    Linear, so x̄ = ȳ / window size spread over each window."""
+    return _avg_pool("avg_pool2d", input, 2, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                     divisor_override)
+
+
+def avg_pool1d(input: Tensor, kernel_size: int, stride: int | None = None, padding: int = 0,
+               ceil_mode: bool = False, count_include_pad: bool = True) -> Tensor:
+    """Mean over length-K windows of (N, C, L) or (C, L)."""
+    return _avg_pool("avg_pool1d", input, 1, kernel_size, stride, padding, ceil_mode, count_include_pad, None)
+
+
+def _adaptive_matrix(n_in: int, n_out: int, dtype: np.dtype) -> np.ndarray:
+    """(n_out, n_in) averaging matrix over torch's bins [⌊i·n_in/n_out⌋, ⌈(i+1)·n_in/n_out⌉)."""
+    m = np.zeros((n_out, n_in), dtype=dtype)
+    for i in range(n_out):  # a loop over output rows, not pixels: n_out is a handful
+        lo, hi = (i * n_in) // n_out, -(-((i + 1) * n_in) // n_out)
+        m[i, lo:hi] = 1.0 / (hi - lo)
+    return m
+
+
+def adaptive_avg_pool2d(input: Tensor, output_size: int | tuple[int | None, int | None]) -> Tensor:
+    """Average over the bins that split H and W into ``output_size`` (None keeps that dim): Pₕ · x · P_wᵀ, with the
+    averaging matrices as constants — so its derivatives are the matmul's, to any order."""
+    if input.ndim not in (3, 4):
+        raise ValueError(f"adaptive_avg_pool2d: expected a 3D or 4D input, got shape {input.shape}")
+    h, w = input.shape[-2:]
+    oh, ow = (output_size, output_size) if isinstance(output_size, int) else tuple(output_size)
+    oh, ow = h if oh is None else int(oh), w if ow is None else int(ow)
+    ph = Tensor._make(_adaptive_matrix(h, oh, input.dtype))
+    pwt = Tensor._make(np.ascontiguousarray(_adaptive_matrix(w, ow, input.dtype).T))
+    return ph @ (input @ pwt)
