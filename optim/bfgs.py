@@ -48,7 +48,7 @@ class BFGS(FlatOptimizer):
     ) -> None:
         check_closure_options("BFGS", lr, line_search_fn, max_iter)
         if max_eval is None:
-            max_eval = max_iter * 5 // 4
+            max_eval = max_iter * 5 // 4 + 25  # LBFGS's budget plus room for one full line search
         defaults = dict(
             lr=lr,
             max_iter=max_iter,

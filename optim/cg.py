@@ -48,7 +48,7 @@ class ConjugateGradient(FlatOptimizer):
                 f"ConjugateGradient: restart must be a positive number of iterations, got {restart}"
             )
         if max_eval is None:
-            max_eval = max_iter * 5 // 4
+            max_eval = max_iter * 5 // 4 + 25  # LBFGS's budget plus room for one full line search
         defaults = dict(
             lr=lr,
             max_iter=max_iter,
@@ -89,4 +89,5 @@ class ConjugateGradient(FlatOptimizer):
         if state["n_iter"] == 1 or self.param_groups[0]["line_search_fn"] is None or "gtd" not in state:
             return super()._initial_step(state, flat_grad, gtd)
         # assume the first-order change along d matches the last step's (N&W eq. 3.60)
-        return state["t"] * state["gtd"] / gtd
+        t = state["t"] * state["gtd"] / gtd
+        return t if 0 < t < float("inf") else super()._initial_step(state, flat_grad, gtd)

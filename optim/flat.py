@@ -152,9 +152,11 @@ class FlatOptimizer(Optimizer):
                     gtd,
                     c2=self.line_search_c2,
                     tolerance_change=tolerance_change,
-                    max_ls=max(1, max_eval - current_evals),
+                    max_ls=min(25, max(1, max_eval - current_evals)),
                 )
                 self._add_grad(t, d)
+                if t == 0:  # the search found no better point along d: drop the curvature model
+                    self._restart(state)
             else:
                 self._add_grad(t, d)
                 _, loss, flat_grad = self._evaluate(closure)

@@ -53,7 +53,7 @@ class Newton(FlatOptimizer):
         if not 0.0 <= damping:
             raise ValueError(f"Newton: invalid damping value: {damping}")
         if max_eval is None:
-            max_eval = max_iter * 5 // 4
+            max_eval = max_iter * 5 // 4 + 25  # LBFGS's budget plus room for one full line search
         defaults = dict(
             lr=lr,
             max_iter=max_iter,
