@@ -1,0 +1,63 @@
+"""The affine map, dropout and embedding lookup."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import autograd
+from autograd import Tensor
+from autograd.random import get_rng
+
+
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """y = x Wᵀ + b over the last dim of x (W has shape (out_features, in_features)).
+
+    x̄ = ȳ W,  W̄ = ȳᵀ x (summed over batch dims),  b̄ = ȳ summed over batch dims.
+    """
+    if input.shape[-1:] != weight.shape[-1:]:
+        raise ValueError(f"linear: input's last dim is {input.shape[-1] if input.ndim else '()'} (shape "
+                         f"{tuple(input.shape)}) but weight has shape {tuple(weight.shape)}, which expects "
+                         f"in_features={weight.shape[-1]}")
+    out = autograd.matmul(input, weight.mT if weight.ndim == 2 else weight)
+    return out if bias is None else out + bias
+
+
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Inverted dropout: zero each element with probability p and scale the rest by 1/(1 − p), in training only.
+
+    y = x·m/(1 − p) with m ~ Bernoulli(1 − p), drawn from ``autograd.random.get_rng()``; dy/dx = m/(1 − p).
+    In eval (``training=False``) it is the identity, so no rescaling is needed at test time.
+    """
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0.0:
+        return input
+    if p == 1.0:
+        mask = np.zeros(input.shape, dtype=input.dtype)
+    else:
+        keep = get_rng().random(input.shape) >= p
+        mask = keep.astype(input.dtype) * np.asarray(1.0 / (1.0 - p), dtype=input.dtype)
+    out = input * Tensor._make(mask)
+    return input.copy_(out) if inplace else out
+
+
+def embedding(input: Tensor | np.ndarray, weight: Tensor, padding_idx: int | None = None) -> Tensor:
+    """Rows of ``weight`` picked by the integer indices ``input``: out[..., :] = weight[input[...], :].
+
+    W̄[i] = sum of ȳ over the positions holding index i (none for ``padding_idx``, whose row gets no gradient).
+    """
+    idx = np.asarray(input.data if isinstance(input, Tensor) else input)
+    n = weight.shape[0]
+    if idx.dtype.kind not in "iu":
+        raise TypeError(f"embedding: indices must be an integer tensor (e.g. dtype=autograd.int64), got {idx.dtype}")
+    if idx.size and (idx.min() < 0 or idx.max() >= n):
+        bad = idx[(idx < 0) | (idx >= n)].reshape(-1)[0]
+        raise IndexError(f"embedding: index {bad} is out of range for an embedding table of {n} rows "
+                         f"(valid indices are 0..{n - 1})")
+    out = weight[idx]
+    if padding_idx is not None and weight.requires_grad:
+        if padding_idx < 0:
+            padding_idx += n
+        # same values, but the padding row's lookups come from a detached copy: no gradient flows to it
+        out = autograd.where((idx == padding_idx)[..., None], weight.detach()[idx], out)
+    return out
