@@ -1,0 +1,199 @@
+"""Loss functions with torch.nn.functional's names, signatures, defaults and numerics.
+
+Each is a composite of engine ops, so each is differentiable to any order. Numerically delicate ones use stable
+forms: cross-entropy goes through ``log_softmax`` (fine for logits of 1e4); BCE-with-logits uses
+softplus(z) = logsumexp(z, 0), which never overflows and has the exact derivative σ(z) everywhere, also at z = 0.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from autograd import Tensor, logsumexp, stack, where
+
+_REDUCTIONS = ("none", "mean", "sum")
+
+
+def _reduce(loss: Tensor, reduction: str) -> Tensor:
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    if reduction == "none":
+        return loss
+    raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+def _check_reduction(reduction: str, allowed: tuple = _REDUCTIONS) -> None:
+    if reduction not in allowed:
+        raise ValueError(f"{reduction} is not a valid value for reduction; use one of {', '.join(allowed)}")
+
+
+def _tensor(x: Any, like: Tensor) -> Tensor:
+    return x if isinstance(x, Tensor) else Tensor._make(np.asarray(x, dtype=like.dtype))
+
+
+def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
+    """(x − y)².   ∂/∂x = 2(x − y)."""
+    _check_reduction(reduction)
+    d = input - target
+    return _reduce(d * d, reduction)
+
+
+def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
+    """|x − y|.   ∂/∂x = sign(x − y)."""
+    _check_reduction(reduction)
+    return _reduce((input - target).abs(), reduction)
+
+
+def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0) -> Tensor:
+    """½d² where d = |x − y| < delta, else delta·(d − ½delta).   ∂/∂x = clamp(x − y, −delta, delta)."""
+    _check_reduction(reduction)
+    d = (input - target).abs()
+    return _reduce(where(d < delta, 0.5 * d * d, delta * (d - 0.5 * delta)), reduction)
+
+
+def smooth_l1_loss(input: Tensor, target: Tensor, reduction: str = "mean", beta: float = 1.0) -> Tensor:
+    """½d²/beta where d = |x − y| < beta, else d − ½beta (= huber_loss / beta; beta = 0 gives l1_loss)."""
+    _check_reduction(reduction)
+    if beta == 0:
+        return l1_loss(input, target, reduction)
+    d = (input - target).abs()
+    return _reduce(where(d < beta, 0.5 * d * d / beta, d - 0.5 * beta), reduction)
+
+
+def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, reduction: str = "mean"
+                         ) -> Tensor:
+    """−w·(y·log x + (1 − y)·log(1 − x)), each log clamped to ≥ −100 as in torch (so x = 0 or 1 stays finite).
+    ∂/∂x = w·(x − y)/(x(1 − x))."""
+    _check_reduction(reduction)
+    if np.any((input.data < 0) | (input.data > 1)):
+        raise ValueError("binary_cross_entropy: all elements of input should be between 0 and 1")
+    target = _tensor(target, input)
+    floor = float(np.exp(-100.0))  # clamping x at e^-100 is clamping log x at −100, and keeps 1/x finite
+    loss = -(target * input.clamp(min=floor).log() + (1 - target) * (1 - input).clamp(min=floor).log())
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+def _softplus(z: Tensor) -> Tensor:
+    """log(1 + eᶻ) = logsumexp(z, 0): stable for any z, derivative exactly σ(z)."""
+    return logsumexp(stack([z, z * 0.0], dim=-1), dim=-1)
+
+
+def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                                     reduction: str = "mean", pos_weight: Tensor | None = None) -> Tensor:
+    """−w·(p·y·log σ(x) + (1 − y)·log(1 − σ(x))) with p = pos_weight, as (1 − y)·x + (1 + (p − 1)·y)·softplus(−x).
+    ∂/∂x = w·((1 + (p − 1)y)·σ(x) − p·y)."""
+    _check_reduction(reduction)
+    target = _tensor(target, input)
+    if target.shape != input.shape:
+        raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
+    sp = _softplus(-input)
+    if pos_weight is not None:
+        loss = (1 - target) * input + (1 + (pos_weight - 1) * target) * sp
+    else:
+        loss = (1 - target) * input + sp
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+def _class_shape(logp: Tensor) -> tuple[int, ...]:
+    return (1, logp.shape[1]) + (1,) * (logp.ndim - 2)
+
+
+def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, ignore_index: int = -100,
+             reduction: str = "mean") -> Tensor:
+    """−w[yᵢ]·input[i, yᵢ] for log-probabilities ``input`` (N, C, *) and class indices ``target`` (N, *).
+    'mean' divides by Σ w[yᵢ] over the non-ignored targets.   ∂/∂input[i, c] = −w[yᵢ]·[c = yᵢ]."""
+    _check_reduction(reduction)
+    unbatched = input.ndim == 1
+    if unbatched:
+        input, target = input.unsqueeze(0), target.reshape((1,))
+    t = np.asarray(target.data if isinstance(target, Tensor) else target)
+    if t.dtype.kind not in "iu":
+        raise TypeError(f"nll_loss: target must hold class indices (an integer tensor), got dtype {t.dtype}")
+    if input.ndim < 2 or t.shape != (input.shape[0],) + tuple(input.shape[2:]):
+        raise ValueError(f"nll_loss: expected target of shape {(input.shape[0],) + tuple(input.shape[2:])} for "
+                         f"input of shape {input.shape}, got {t.shape}")
+    n_classes = input.shape[1]
+    ignored = t == ignore_index
+    bad = ~ignored & ((t < 0) | (t >= n_classes))
+    if bad.any():
+        raise IndexError(f"Target {int(t[bad].flat[0])} is out of bounds: expected class indices in "
+                         f"[0, {n_classes - 1}] for {n_classes} classes")
+    safe = np.where(ignored, 0, t).astype(np.int64)
+    picked = input.gather(1, np.expand_dims(safe, 1)).squeeze(1)
+    w = np.ones(n_classes, dtype=input.dtype) if weight is None else np.asarray(weight.data, dtype=input.dtype)
+    wt = np.where(ignored, 0, w[safe]).astype(input.dtype)  # the per-target weight; 0 for ignored targets
+    loss = -picked * Tensor._make(wt)
+    if reduction == "mean":
+        return loss.sum() / Tensor._make(np.asarray(wt.sum(), dtype=input.dtype))
+    out = loss.sum() if reduction == "sum" else loss
+    return out.squeeze(0) if unbatched and reduction == "none" else out
+
+
+def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, ignore_index: int = -100,
+                  reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
+    """nll_loss(log_softmax(input, dim=1), target) for class indices, or −Σ_c w_c·p_c·log_softmax(input)_c for
+    class probabilities p of the input's shape. label_smoothing ε mixes the target with the uniform distribution
+    (torch's formula).   ∂/∂input = w·(softmax(input) − target distribution) (scaled by the reduction)."""
+    _check_reduction(reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"cross_entropy: label_smoothing must be between 0.0 and 1.0, got {label_smoothing}")
+    class_dim = 0 if input.ndim == 1 else 1
+    logp = input.log_softmax(class_dim)
+    n_classes = input.shape[class_dim]
+    t_data = target.data if isinstance(target, Tensor) else np.asarray(target)
+    if t_data.dtype.kind == "f":  # class probabilities
+        if t_data.shape != input.shape:
+            raise ValueError(f"cross_entropy: probability targets must have the input's shape {input.shape}, got "
+                             f"{t_data.shape}")
+        p = _tensor(target, input)
+        if label_smoothing > 0:
+            p = p * (1 - label_smoothing) + label_smoothing / n_classes
+        if weight is not None:
+            p = p * (weight if input.ndim == 1 else weight.reshape(_class_shape(logp)))
+        loss = -(logp * p).sum(class_dim)
+        if reduction == "mean":
+            return loss.sum() / float(max(input.data.size // n_classes, 1)) if input.data.size else loss.sum() * np.nan
+        return _reduce(loss, reduction)
+    nll = nll_loss(logp, target, weight, ignore_index, reduction)
+    if label_smoothing == 0:
+        return nll
+    # torch: (1 − ε)·nll + ε/C · (−Σ_c w_c·log p_c), the latter zero at ignored targets and reduced like nll
+    lp = logp.unsqueeze(0) if input.ndim == 1 else logp
+    t = t_data.reshape((1,)) if input.ndim == 1 else t_data
+    ignored = t == ignore_index
+    smooth = -(lp * (weight.reshape(_class_shape(lp)) if weight is not None else 1.0)).sum(1)
+    smooth = smooth * Tensor._make((~ignored).astype(input.dtype))
+    if reduction == "mean":
+        if weight is not None:
+            denom = np.asarray(weight.data, dtype=input.dtype)[t[~ignored]].sum()
+        else:
+            denom = (~ignored).sum()
+        smooth = smooth.sum() / Tensor._make(np.asarray(denom, dtype=input.dtype))
+    elif reduction == "sum":
+        smooth = smooth.sum()
+    elif input.ndim == 1:
+        smooth = smooth.squeeze(0)
+    return (1 - label_smoothing) * nll + smooth * (label_smoothing / n_classes)
+
+
+def kl_div(input: Tensor, target: Tensor, reduction: str = "mean", log_target: bool = False) -> Tensor:
+    """target·(log target − input), input being log-probabilities (target too if ``log_target``); 0 where target = 0.
+    'batchmean' divides the sum by the batch size (the true KL divergence); 'mean' by the number of elements."""
+    _check_reduction(reduction, _REDUCTIONS + ("batchmean",))
+    target = _tensor(target, input)
+    if log_target:
+        loss = target.exp() * (target - input)
+    else:
+        positive = target.data > 0
+        loss = where(positive, target * where(positive, target, 1.0).log(), 0.0) - target * input
+    if reduction == "batchmean":
+        return loss.sum() / float(input.shape[0]) if input.ndim else loss.sum()
+    return _reduce(loss, reduction)

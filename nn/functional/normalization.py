@@ -1,0 +1,78 @@
+"""Normalisation: ``batch_norm`` (lecture 004's Algorithm 1) and ``layer_norm``, with torch's signatures.
+
+Both are composites of engine ops (mean, sub, mul, sqrt), so their gradients — including the terms that flow
+through the batch mean and variance — come from the engine, and are differentiable again (create_graph=True).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from autograd import Tensor
+
+
+def _channel_shape(x: Tensor) -> tuple[int, ...]:
+    """(1, C, 1, ...): broadcasts a per-channel vector against x of shape (N, C, *)."""
+    return (1, x.shape[1]) + (1,) * (x.ndim - 2)
+
+
+def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None, weight: Tensor | None = None,
+               bias: Tensor | None = None, training: bool = False, momentum: float = 0.1, eps: float = 1e-5
+               ) -> Tensor:
+    """y = γ·(x − μ)/√(σ² + eps) + β per channel (dim 1), over all other dims.
+
+    Training: μ, σ² are the batch mean and *biased* variance, and the running stats (if given) are updated in place
+    with ``momentum`` and the *unbiased* batch variance. Otherwise μ, σ² are the running stats (constants)."""
+    if input.ndim < 2:
+        raise ValueError(f"batch_norm: expected an input of shape (N, C, *), got {input.shape}")
+    shape = _channel_shape(input)
+    dims = (0,) + tuple(range(2, input.ndim))
+    if training:
+        n = input.data.size // input.shape[1]
+        if n <= 1:
+            raise ValueError(f"Expected more than 1 value per channel when training, got input size {input.shape}")
+        mean = input.mean(dims, keepdim=True)
+        centred = input - mean
+        var = (centred * centred).mean(dims, keepdim=True)
+        if running_mean is not None and running_var is not None:
+            _update(running_mean, mean.data.reshape(-1), momentum)
+            _update(running_var, var.data.reshape(-1) * (n / (n - 1)), momentum)
+        y = centred / (var + eps).sqrt()
+    else:
+        if running_mean is None or running_var is None:
+            raise ValueError("batch_norm: running_mean and running_var are needed when training=False")
+        inv_std = 1.0 / np.sqrt(running_var.data.astype(input.dtype, copy=False) + eps)
+        y = (input - running_mean.data.astype(input.dtype, copy=False).reshape(shape)) * Tensor._make(
+            inv_std.reshape(shape))
+    if weight is not None:
+        y = y * weight.reshape(shape)
+    if bias is not None:
+        y = y + bias.reshape(shape)
+    return y
+
+
+def _update(running: Tensor, batch: np.ndarray, momentum: float) -> None:
+    """running ← (1 − momentum)·running + momentum·batch, in place (the buffer object stays the same)."""
+    running.data *= 1 - momentum
+    running.data += (momentum * batch).astype(running.dtype, copy=False)
+
+
+def layer_norm(input: Tensor, normalized_shape: int | Sequence[int], weight: Tensor | None = None,
+               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
+    """y = γ·(x − μ)/√(σ² + eps) + β, with μ, σ² (biased) over the trailing ``normalized_shape`` dims of each sample."""
+    shape = (int(normalized_shape),) if isinstance(normalized_shape, int | np.integer) else tuple(normalized_shape)
+    if tuple(input.shape[input.ndim - len(shape):]) != shape or len(shape) > input.ndim:
+        raise ValueError(f"layer_norm: normalized_shape {list(shape)} does not match the trailing dims of the input "
+                         f"of shape {input.shape}")
+    dims = tuple(range(input.ndim - len(shape), input.ndim))
+    mean = input.mean(dims, keepdim=True)
+    centred = input - mean
+    var = (centred * centred).mean(dims, keepdim=True)
+    y = centred / (var + eps).sqrt()
+    if weight is not None:
+        y = y * weight
+    if bias is not None:
+        y = y + bias
+    return y
