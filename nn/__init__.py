@@ -9,3 +9,21 @@ from .modules.linear import Flatten, Identity, Linear, Unflatten
 from .modules.sparse import Embedding
 from .parameter import Parameter
 from .serialization import load, save
+
+# isort: split
+# ---- conv, pooling, normalisation, losses (nn/modules/{conv,pooling,normalization,loss}.py) ----
+from .modules.conv import Conv1d, Conv2d
+from .modules.loss import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    HuberLoss,
+    KLDivLoss,
+    L1Loss,
+    MSELoss,
+    NLLLoss,
+    SmoothL1Loss,
+)
+from .modules.normalization import BatchNorm1d, BatchNorm2d, LayerNorm
+from .modules.pooling import AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d
+# ---- end conv, pooling, normalisation, losses ----
