@@ -47,7 +47,8 @@ def clip_grads_with_norm_(parameters: TensorOrTensors, max_norm: float, total_no
     for p in _as_list(parameters):
         if p.grad is not None and id(p.grad) not in done:
             done.add(id(p.grad))
-            p.grad.data = (p.grad.data * coef).astype(p.grad.data.dtype, copy=False)
+            with np.errstate(invalid="ignore"):  # an infinite gradient times 0 is NaN, as in torch, silently
+                p.grad.data = (p.grad.data * coef).astype(p.grad.data.dtype, copy=False)
 
 
 def clip_grad_norm_(parameters: TensorOrTensors, max_norm: float, norm_type: float = 2.0,
