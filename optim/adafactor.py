@@ -84,9 +84,7 @@ class Adafactor(Optimizer):
                     state["step"] = step_tensor()
                     if grad.ndim > 1:
                         state["row_var"] = as_tensor(np.zeros(grad.shape[:-1] + (1,), dtype=grad.dtype))
-                        state["col_var"] = as_tensor(
-                            np.zeros(grad.shape[:-2] + (1,) + grad.shape[-1:], grad.dtype)
-                        )
+                        state["col_var"] = as_tensor(np.zeros(grad.shape[:-2] + (1,) + grad.shape[-1:], grad.dtype))
                     else:
                         state["variance"] = as_tensor(np.zeros_like(grad))
                 if eps1 is None:

@@ -67,9 +67,7 @@ class BFGS(FlatOptimizer):
     def _restart(self, state: dict[str, Any]) -> None:
         state.pop("inv_hessian", None)
 
-    def _direction(
-        self, state: dict[str, Any], flat_grad: np.ndarray, closure: Callable[[], Any]
-    ) -> np.ndarray:
+    def _direction(self, state: dict[str, Any], flat_grad: np.ndarray, closure: Callable[[], Any]) -> np.ndarray:
         if state.get("d") is not None and state["n_iter"] > 1:
             y = flat_grad - state["prev_flat_grad"].data
             s = state["d"].data * state["t"]

@@ -44,9 +44,7 @@ class ConjugateGradient(FlatOptimizer):
     ) -> None:
         check_closure_options("ConjugateGradient", lr, line_search_fn, max_iter)
         if restart is not None and restart < 1:
-            raise ValueError(
-                f"ConjugateGradient: restart must be a positive number of iterations, got {restart}"
-            )
+            raise ValueError(f"ConjugateGradient: restart must be a positive number of iterations, got {restart}")
         if max_eval is None:
             max_eval = max_iter * 5 // 4 + 25  # LBFGS's budget plus room for one full line search
         defaults = dict(
@@ -68,9 +66,7 @@ class ConjugateGradient(FlatOptimizer):
     def _restart(self, state: dict[str, Any]) -> None:
         state["since_restart"] = 0
 
-    def _direction(
-        self, state: dict[str, Any], flat_grad: np.ndarray, closure: Callable[[], Any]
-    ) -> np.ndarray:
+    def _direction(self, state: dict[str, Any], flat_grad: np.ndarray, closure: Callable[[], Any]) -> np.ndarray:
         restart = self.param_groups[0]["restart"] or flat_grad.size
         since = state.get("since_restart", 0)
         if state.get("d") is None or state["n_iter"] == 1 or since >= restart:

@@ -29,16 +29,12 @@ class FlatOptimizer(Optimizer):
     def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
         super().__init__(params, defaults)
         if len(self.param_groups) != 1:
-            raise ValueError(
-                f"{type(self).__name__} doesn't support per-parameter options (parameter groups)"
-            )
+            raise ValueError(f"{type(self).__name__} doesn't support per-parameter options (parameter groups)")
         self._params = self.param_groups[0]["params"]
 
     def add_param_group(self, param_group: dict[str, Any]) -> None:
         if getattr(self, "_params", None) is not None:
-            raise ValueError(
-                f"{type(self).__name__} doesn't support per-parameter options (parameter groups)"
-            )
+            raise ValueError(f"{type(self).__name__} doesn't support per-parameter options (parameter groups)")
         super().add_param_group(param_group)
 
     def _numel(self) -> int:
@@ -47,8 +43,7 @@ class FlatOptimizer(Optimizer):
     def _gather_flat_grad(self) -> np.ndarray:
         """All gradients as one new vector (zeros for parameters without a gradient)."""
         views = [
-            np.zeros(p.data.size, p.data.dtype) if p.grad is None else p.grad.data.reshape(-1)
-            for p in self._params
+            np.zeros(p.data.size, p.data.dtype) if p.grad is None else p.grad.data.reshape(-1) for p in self._params
         ]
         return np.concatenate(views)
 
@@ -92,9 +87,7 @@ class FlatOptimizer(Optimizer):
             loss = closure()
         return loss, loss_value(loss), self._gather_flat_grad()
 
-    def _direction(
-        self, state: dict[str, Any], flat_grad: np.ndarray, closure: Callable[[], Any]
-    ) -> np.ndarray:
+    def _direction(self, state: dict[str, Any], flat_grad: np.ndarray, closure: Callable[[], Any]) -> np.ndarray:
         raise NotImplementedError
 
     def _restart(self, state: dict[str, Any]) -> None:

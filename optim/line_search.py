@@ -111,18 +111,12 @@ def strong_wolfe(
     while not done and ls_iter < max_ls:
         if abs(bracket[1] - bracket[0]) * d_norm < tolerance_change:  # the bracket is too small to matter
             break
-        t = cubic_interpolate(
-            bracket[0], bracket_f[0], bracket_gtd[0], bracket[1], bracket_f[1], bracket_gtd[1]
-        )
+        t = cubic_interpolate(bracket[0], bracket_f[0], bracket_gtd[0], bracket[1], bracket_f[1], bracket_gtd[1])
         # keep away from the bracket's ends: a point within 10% of an end makes too little progress
         eps = 0.1 * (max(bracket) - min(bracket))
         if min(max(bracket) - t, t - min(bracket)) < eps:
             if insuf_progress or t >= max(bracket) or t <= min(bracket):
-                t = (
-                    max(bracket) - eps
-                    if abs(t - max(bracket)) < abs(t - min(bracket))
-                    else min(bracket) + eps
-                )
+                t = max(bracket) - eps if abs(t - max(bracket)) < abs(t - min(bracket)) else min(bracket) + eps
                 insuf_progress = False
             else:
                 insuf_progress = True

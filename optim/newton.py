@@ -134,9 +134,7 @@ class Newton(FlatOptimizer):
         hess = (hess + hess.T) / 2  # symmetric up to rounding; make it exactly so for Cholesky
         return loss_value(loss), flat_grad, hess
 
-    def _direction(
-        self, state: dict[str, Any], flat_grad: np.ndarray, closure: Callable[[], Any]
-    ) -> np.ndarray:
+    def _direction(self, state: dict[str, Any], flat_grad: np.ndarray, closure: Callable[[], Any]) -> np.ndarray:
         _, grad, hess = self.hessian(closure)
         state["func_evals"] += 1
         tau = damped_cholesky_shift(hess, self.param_groups[0]["damping"])

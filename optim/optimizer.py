@@ -126,9 +126,7 @@ class Optimizer:
         params = [p[1] if isinstance(p, tuple) else p for p in params]
         if names:
             if len(names) != len(params):
-                raise ValueError(
-                    f"{name}: all params should be with or without names; some names are missing"
-                )
+                raise ValueError(f"{name}: all params should be with or without names; some names are missing")
             param_group["param_names"] = names
         param_group["params"] = params
 

@@ -96,9 +96,7 @@ class RAdam(Optimizer):
                 rho_inf = 2 / (1 - beta2) - 1
                 rho_t = rho_inf - 2 * step * (beta2**step) / bias_correction2
                 if rho_t > 5.0:  # the variance of the adaptive rate is tractable: rectify it
-                    rect = math.sqrt(
-                        (rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)
-                    )
+                    rect = math.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
                     denom = np.sqrt(exp_avg_sq)
                     denom += eps
                     adaptive_lr = (bias_correction2**0.5) / denom

@@ -43,9 +43,7 @@ class Rprop(Optimizer):
         if not 0.0 <= lr:
             raise ValueError(f"Rprop: invalid learning rate: {lr}")
         if not 0.0 < etas[0] < 1.0 < etas[1]:
-            raise ValueError(
-                f"Rprop: invalid eta values: {etas[0]}, {etas[1]} (need 0 < etaminus < 1 < etaplus)"
-            )
+            raise ValueError(f"Rprop: invalid eta values: {etas[0]}, {etas[1]} (need 0 < etaminus < 1 < etaplus)")
         defaults = dict(lr=lr, etas=tuple(etas), step_sizes=tuple(step_sizes), maximize=maximize)
         super().__init__(params, defaults)
 
@@ -66,14 +64,11 @@ class Rprop(Optimizer):
                     state["step_size"] = as_tensor(np.full_like(grad, group["lr"]))
                 increment(state["step"])
                 prev, step_size = state["prev"].data, state["step_size"].data
-                sign = np.sign(grad * prev)
-                sign[sign > 0] = etaplus
-                sign[sign < 0] = etaminus
-                sign[sign == 0] = 1
+                product = grad * prev
+                sign = np.where(product > 0, etaplus, np.where(product < 0, etaminus, 1)).astype(grad.dtype)
                 step_size *= sign
                 np.clip(step_size, step_size_min, step_size_max, out=step_size)
-                grad = np.array(grad, copy=True)
-                grad[sign == etaminus] = 0
+                grad = np.where(sign == etaminus, 0, grad)  # a sign change: skip this coordinate once
                 p.data += -1 * np.sign(grad) * step_size
                 np.copyto(prev, grad)
         return loss

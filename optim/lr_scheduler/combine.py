@@ -101,9 +101,7 @@ class ChainedScheduler(_NestedStateMixin, LRScheduler):
 
     def __init__(self, schedulers: Sequence[LRScheduler], optimizer: Optimizer | None = None) -> None:
         if len(schedulers) < 1:
-            raise ValueError(
-                f"{type(self).__name__} expects at least one scheduler to be chained, but got none."
-            )
+            raise ValueError(f"{type(self).__name__} expects at least one scheduler to be chained, but got none.")
         optimizer = optimizer or schedulers[0].optimizer
         _check_schedulers(type(self).__name__, schedulers, optimizer)
         self._schedulers = schedulers

@@ -28,9 +28,7 @@ def _init_momentum(
     base_momentums = format_param("base_momentum", optimizer, base_momentum)
     max_momentums = format_param("max_momentum", optimizer, max_momentum)
     if last_epoch == -1:
-        for m_momentum, b_momentum, group in zip(
-            max_momentums, base_momentums, optimizer.param_groups, strict=True
-        ):
+        for m_momentum, b_momentum, group in zip(max_momentums, base_momentums, optimizer.param_groups, strict=True):
             _set_momentum(group, use_beta1, m_momentum)
             group["max_momentum"] = m_momentum
             group["base_momentum"] = b_momentum
@@ -242,9 +240,7 @@ class OneCycleLR(LRScheduler):
         if pct_start < 0 or pct_start > 1 or not isinstance(pct_start, float):
             raise ValueError(f"Expected float between 0 and 1 pct_start, but got {pct_start}")
         if anneal_strategy not in ["cos", "linear"]:
-            raise ValueError(
-                f"anneal_strategy must be one of 'cos' or 'linear', instead got {anneal_strategy}"
-            )
+            raise ValueError(f"anneal_strategy must be one of 'cos' or 'linear', instead got {anneal_strategy}")
         self._anneal_func_type = anneal_strategy
 
         max_lrs = format_param("max_lr", self.optimizer, max_lr)
@@ -279,9 +275,7 @@ class OneCycleLR(LRScheduler):
                     pct = (step_num - start_step) / (end_step - start_step)
                     computed_lr = self._anneal_func(group[phase["start_lr"]], group[phase["end_lr"]], pct)
                     if self.cycle_momentum:
-                        momentum = self._anneal_func(
-                            group[phase["start_momentum"]], group[phase["end_momentum"]], pct
-                        )
+                        momentum = self._anneal_func(group[phase["start_momentum"]], group[phase["end_momentum"]], pct)
                     break
                 start_step = phase["end_step"]
             lrs.append(computed_lr)

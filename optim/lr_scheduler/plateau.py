@@ -111,9 +111,7 @@ class ReduceLROnPlateau(LRScheduler):
         if mode not in {"min", "max"}:
             raise ValueError(f"ReduceLROnPlateau: mode {mode!r} is unknown (use 'min' or 'max')")
         if threshold_mode not in {"rel", "abs"}:
-            raise ValueError(
-                f"ReduceLROnPlateau: threshold mode {threshold_mode!r} is unknown (use 'rel' or 'abs')"
-            )
+            raise ValueError(f"ReduceLROnPlateau: threshold mode {threshold_mode!r} is unknown (use 'rel' or 'abs')")
         self.mode_worse = inf if mode == "min" else -inf
         self.mode = mode
         self.threshold = threshold

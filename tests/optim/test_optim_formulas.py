@@ -213,9 +213,7 @@ def test_radam_rectification_threshold(decoupled):
         return theta - lr * m_hat, s
 
     check(
-        lambda p: optim.RAdam(
-            p, lr=lr, betas=(b1, b2), eps=eps, weight_decay=wd, decoupled_weight_decay=decoupled
-        ),
+        lambda p: optim.RAdam(p, lr=lr, betas=(b1, b2), eps=eps, weight_decay=wd, decoupled_weight_decay=decoupled),
         rule,
         steps=9,
     )
@@ -268,9 +266,7 @@ def test_adagrad():
         return theta - lr / (1 + (t - 1) * lr_decay) * g / (np.sqrt(s["G"]) + eps), s
 
     check(
-        lambda p: optim.Adagrad(
-            p, lr=lr, lr_decay=lr_decay, weight_decay=wd, initial_accumulator_value=init, eps=eps
-        ),
+        lambda p: optim.Adagrad(p, lr=lr, lr_decay=lr_decay, weight_decay=wd, initial_accumulator_value=init, eps=eps),
         rule,
     )
 
@@ -313,9 +309,7 @@ def test_rmsprop(centered, momentum):
         return theta - lr * g / (np.sqrt(v) + eps), s
 
     check(
-        lambda p: optim.RMSprop(
-            p, lr=lr, alpha=alpha, eps=eps, weight_decay=wd, momentum=momentum, centered=centered
-        ),
+        lambda p: optim.RMSprop(p, lr=lr, alpha=alpha, eps=eps, weight_decay=wd, momentum=momentum, centered=centered),
         rule,
     )
 

@@ -166,7 +166,11 @@ def test_one_cycle_lr(three_phase, anneal):
 
     warm = pct * total - 1
     if three_phase:
-        phases = [(0, warm, initial, peak), (warm, 2 * pct * total - 2, peak, initial), (2 * pct * total - 2, total - 1, initial, minimum)]
+        phases = [
+            (0, warm, initial, peak),
+            (warm, 2 * pct * total - 2, peak, initial),
+            (2 * pct * total - 2, total - 1, initial, minimum),
+        ]
     else:
         phases = [(0, warm, initial, peak), (warm, total - 1, peak, minimum)]
 
@@ -201,7 +205,12 @@ def test_reduce_lr_on_plateau():
 
 @pytest.mark.parametrize(
     "mode, threshold_mode, best, better, worse",
-    [("min", "rel", 1.0, 0.99, 0.9999), ("min", "abs", 1.0, 0.99, 0.9999), ("max", "rel", 1.0, 1.01, 1.00001), ("max", "abs", 1.0, 1.01, 1.00001)],
+    [
+        ("min", "rel", 1.0, 0.99, 0.9999),
+        ("min", "abs", 1.0, 0.99, 0.9999),
+        ("max", "rel", 1.0, 1.01, 1.00001),
+        ("max", "abs", 1.0, 1.01, 1.00001),
+    ],
 )
 def test_reduce_lr_on_plateau_thresholds(mode, threshold_mode, best, better, worse):
     sched = S.ReduceLROnPlateau(make_opt(), mode=mode, threshold=1e-3, threshold_mode=threshold_mode)
@@ -254,6 +263,7 @@ def test_step_with_epoch_uses_the_closed_form(make):
     opt = make_opt()
     sched = make(opt)
     for epoch in [5, 2, 7]:
+        opt.step()
         with pytest.warns(UserWarning, match="epoch parameter"):
             sched.step(epoch)
         assert opt.param_groups[0]["lr"] == pytest.approx(recursive[epoch])
