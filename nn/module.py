@@ -275,8 +275,9 @@ class Module:
         """Set training mode (Dropout drops, BatchNorm uses batch statistics) on this module and all descendants."""
         if not isinstance(mode, bool):
             raise ValueError("training mode is expected to be boolean")
-        for m in self.modules():
-            object.__setattr__(m, "training", mode)
+        self.training = mode
+        for m in self.children():
+            m.train(mode)  # through the method, so that a subclass overriding train() is honoured
         return self
 
     def eval(self) -> Module:

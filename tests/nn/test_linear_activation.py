@@ -34,7 +34,7 @@ ACTIVATIONS = [
 @pytest.mark.parametrize("act", ACTIVATIONS, ids=repr)
 def test_activation_gradcheck_and_gradgradcheck(act):
     x = away_from_zero(3, 4)
-    assert gradcheck(act, (x,))
+    assert gradcheck(act, (x,), check_forward_ad=True)  # forward mode too: composites of ops with jvp rules
     assert gradgradcheck(act, (x,))
 
 

@@ -102,6 +102,16 @@ def test_train_eval_and_requires_grad():
     assert not any(p.requires_grad for p in net.parameters())
 
 
+def test_train_recurses_through_overrides():
+    class FrozenStats(Stats):
+        def train(self, mode=True):
+            return super().train(False)  # e.g. keep running statistics frozen
+
+    net = nn.Sequential(nn.Linear(2, 2), FrozenStats(2))
+    net.train()
+    assert net.training and net[0].training and not net[1].training
+
+
 def test_zero_grad():
     net = Net()
     net(autograd.randn(4, 2)).sum().backward()
