@@ -41,20 +41,36 @@ def _conv(x: np.ndarray, w: np.ndarray, g: Geometry, groups: int, cols: np.ndarr
 
 
 def _conv_input_grad(gy: np.ndarray, w: np.ndarray, g: Geometry, groups: int) -> np.ndarray:
-    n, o = gy.shape[:2]
+    n, o, oh, ow = gy.shape
     cg, kh, kw = w.shape[1:]
-    wt = w.reshape(groups, o // groups, cg * kh * kw).transpose(0, 2, 1)
-    cols = np.matmul(wt, gy.reshape(n, groups, o // groups, -1))  # (N, G, C/G·KH·KW, OH·OW)
-    return col2im(cols.reshape(n, groups * cg, kh, kw, *g.out_hw), g)
+    wt = np.ascontiguousarray(w.reshape(groups, o // groups, cg * kh * kw).transpose(0, 2, 1))
+    if g.stride != (1, 1):
+        cols = np.matmul(wt, gy.reshape(n, groups, o // groups, -1))  # (N, G, C/G·KH·KW, OH·OW)
+        return col2im(cols.reshape(n, groups * cg, kh, kw, oh, ow), g)
+    # Stride 1: give gȳ the padded input's width Wp (zero columns), so that kernel offset (i, j) becomes the flat
+    # shift i·dh·Wp + j·dw, and col2im is KH·KW adds of long contiguous runs instead of short strided rows.
+    hp, wp = g.padded_hw
+    dh, dw = g.dilation
+    gyp = np.zeros((n, o, oh, wp), dtype=gy.dtype)
+    gyp[..., :ow] = gy
+    cols = np.matmul(wt, gyp.reshape(n, groups, o // groups, oh * wp)).reshape(n, groups * cg, kh, kw, oh * wp)
+    flat = np.zeros((n, groups * cg, hp * wp + (kw - 1) * dw), dtype=gy.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            off = i * dh * wp + j * dw
+            flat[:, :, off:off + oh * wp] += cols[:, :, i, j]
+    (t, _), (l, _) = g.padding
+    h, w_ = g.in_hw
+    return flat[:, :, :hp * wp].reshape(n, groups * cg, hp, wp)[:, :, t:t + h, l:l + w_]
 
 
 def _conv_weight_grad(x: np.ndarray, gy: np.ndarray, g: Geometry, groups: int, w_shape: tuple,
                       cols: np.ndarray | None = None) -> np.ndarray:
     n, o = gy.shape[:2]
     cols = _im2col(x, g, groups) if cols is None else cols
-    gy = gy.reshape(n, groups, o // groups, -1)
-    # Σ over batch and pixels as one contraction: (G, O/G, N·P) @ (G, N·P, K)
-    gw = np.einsum("ngop,ngkp->gok", gy, cols, optimize=True)
+    # per-sample gemms (N, G, O/G, P) @ (N, G, P, K), then Σ over the batch: faster here than one big gemm, which
+    # would first need a transposing copy of both operands
+    gw = np.matmul(gy.reshape(n, groups, o // groups, -1), cols.transpose(0, 1, 3, 2)).sum(0)
     return gw.reshape(w_shape)
 
 
