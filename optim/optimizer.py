@@ -135,9 +135,8 @@ class Optimizer:
                 raise TypeError(f"{name}: can only optimize Tensors, but one of the params is {_describe(p)}")
             if not p.is_leaf:
                 raise ValueError(
-                    f"{name}: can't optimize a non-leaf Tensor (shape {tuple(p.shape)}); optimise the leaf "
-                    "it "
-                    "was computed from, or call .detach() and set requires_grad=True"
+                    f"{name}: can't optimize a non-leaf Tensor (shape {tuple(p.shape)}); optimise the "
+                    "leaf it was computed from, or call .detach() and set requires_grad=True"
                 )
 
         for key, default in self.defaults.items():

@@ -20,8 +20,8 @@ def _check_schedulers(name: str, schedulers: Sequence[LRScheduler], optimizer: O
         if isinstance(scheduler, ReduceLROnPlateau):
             raise ValueError(
                 f"{name} does not support `ReduceLROnPlateau` scheduler as it requires additional kwargs "
-                "to be "
-                f"specified when calling `step`, but got one at index {i} in the given schedulers sequence."
+                f"to be specified when calling `step`, but got one at index {i} in the given schedulers "
+                "sequence."
             )
         if optimizer is not scheduler.optimizer:
             raise ValueError(
@@ -60,8 +60,8 @@ class SequentialLR(_NestedStateMixin, LRScheduler):
         if len(milestones) != len(schedulers) - 1:
             raise ValueError(
                 "Sequential Schedulers expects number of schedulers provided to be one more than the "
-                "number of "
-                f"milestone points, but got {len(schedulers)} schedulers and {len(milestones)} milestones"
+                f"number of milestone points, but got {len(schedulers)} schedulers and {len(milestones)} "
+                "milestones"
             )
         self._schedulers = schedulers
         self._milestones = milestones

@@ -84,8 +84,7 @@ class ReduceLROnPlateau(LRScheduler):
             if self.default_min_lr is None:
                 raise RuntimeError(
                     f"The number of param groups in the optimizer ({len(self.optimizer.param_groups)}) "
-                    "differs "
-                    f"from when ReduceLROnPlateau was initialized ({len(self.min_lrs)}); update min_lrs"
+                    f"differs from when ReduceLROnPlateau was initialized ({len(self.min_lrs)}); update min_lrs"
                 )
             self.min_lrs = [self.default_min_lr] * len(self.optimizer.param_groups)
         for i, group in enumerate(self.optimizer.param_groups):
