@@ -2,6 +2,9 @@
 
 Where a formula has a branch that overflows (eˣ for large x), the input to that branch is clamped first: ``where``
 sends a zero gradient into the unused branch, but 0 · ∞ would still make a NaN in the chain rule.
+
+In-place variants go through ``Tensor._inplace``, which hands the composite an alias of the input: the composite's
+nodes save the alias, so rebasing the input onto the result does not invalidate what they saved.
 """
 
 from __future__ import annotations
@@ -20,15 +23,17 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """x where x > 0, else negative_slope · x.   d/dx = 1 or negative_slope."""
-    out = autograd.leaky_relu(input, negative_slope)
-    return input.copy_(out) if inplace else out
+    if inplace:
+        return input._inplace(autograd.leaky_relu, negative_slope)
+    return autograd.leaky_relu(input, negative_slope)
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x where x > 0, else α(eˣ − 1).   d/dx = 1 where x > 0, else αeˣ."""
+    if inplace:
+        return input._inplace(elu, alpha)
     neg = (autograd.exp(input.clamp(max=0.0)) - 1) * alpha
-    out = autograd.where(input > 0, input, neg)
-    return input.copy_(out) if inplace else out
+    return autograd.where(input > 0, input, neg)
 
 
 _SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
@@ -48,8 +53,9 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """x·σ(x) (swish).   d/dx = σ(x)(1 + x(1 − σ(x)))."""
-    out = input * autograd.sigmoid(input)
-    return input.copy_(out) if inplace else out
+    if inplace:
+        return input._inplace(silu)
+    return input * autograd.sigmoid(input)
 
 
 def sigmoid(input: Tensor) -> Tensor:

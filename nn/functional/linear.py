@@ -37,8 +37,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     else:
         keep = get_rng().random(input.shape) >= p
         mask = keep.astype(input.dtype) * np.asarray(1.0 / (1.0 - p), dtype=input.dtype)
-    out = input * Tensor._make(mask)
-    return input.copy_(out) if inplace else out
+    return input._inplace(autograd.mul, Tensor._make(mask)) if inplace else input * Tensor._make(mask)
 
 
 def embedding(input: Tensor | np.ndarray, weight: Tensor, padding_idx: int | None = None) -> Tensor:

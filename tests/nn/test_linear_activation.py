@@ -216,3 +216,21 @@ def test_matches_torch_outputs_and_gradients():
     np.testing.assert_allclose(lin.weight.grad.data, tlin.weight.grad.numpy(), rtol=1e-12)
     np.testing.assert_allclose(lin.bias.grad.data, tlin.bias.grad.numpy(), rtol=1e-12)
     np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["relu", "leaky_relu", "elu", "silu", "dropout"])
+def test_inplace_variants_give_the_out_of_place_gradients(name):
+    fn = getattr(F, name)
+    x = away_from_zero(2, 3)
+
+    def f(t, inplace):
+        autograd.manual_seed(0)  # dropout: same mask each call
+        y = t * 1.0  # in-place ops need a non-leaf
+        out = fn(y, inplace=True) if inplace else fn(y)
+        assert (out is y) == inplace
+        return out
+
+    assert gradcheck(lambda t: f(t, True), (x,))
+    np.testing.assert_array_equal(f(x, True).data, f(x, False).data)
+    with pytest.raises(RuntimeError, match="leaf Variable"):
+        fn(x, inplace=True)
