@@ -1,0 +1,129 @@
+"""A read-only walk of the recorded graph, shared by the drawing, the path explainer and the backward stepper.
+
+The graph has three kinds of things: tensors (leaves, intermediates, the output), ops (``Function`` nodes, found in
+``tensor.grad_fn``) and constants (Python numbers among an op's arguments, like the 1 in ``b + 1``). An op's inputs
+are ``node.args`` in order, so walking them in order gives the same drawing every time.
+
+Nothing here changes the graph: local derivatives are computed by re-running an op on detached copies of its inputs,
+which also works after ``backward()`` has freed the tensors the op saved.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ..engine import grad, topological_order
+from ..function import Function
+from ..grad_mode import enable_grad
+from ..tensor import Tensor
+
+# A tensor is identified by the op output it is (node, output number), or by itself when it is a leaf. An intermediate
+# tensor has one Tensor object, but keying by its producer also works when only the producer is known.
+TensorKey = tuple
+
+
+def tensor_key(t: Tensor) -> TensorKey:
+    return ("out", id(t.grad_fn), t._output_nr) if t.grad_fn is not None else ("leaf", id(t))
+
+
+def is_constant(x: Any) -> bool:
+    """A number passed to an op (drawn as a small constant node), as opposed to a tensor or a setting like dims."""
+    return isinstance(x, int | float | np.number) and not isinstance(x, bool | np.bool_)
+
+
+# Argument names that configure an op rather than feed it numbers: shown in the op's label, never as constant nodes.
+_SETTING_NAMES = {"dim", "dims", "keepdim", "index", "shape", "sizes", "widths", "dtype", "dim0", "dim1"}
+
+
+def arg_names(node: Function) -> list[str]:
+    """The forward parameter name of each of ``node.args`` (``*tensors`` style parameters repeat their name)."""
+    try:
+        params = list(inspect.signature(type(node).forward).parameters.values())[1:]  # drop ctx
+    except (TypeError, ValueError):
+        params = []
+    names = []
+    for i in range(len(node.args)):
+        if i < len(params) and params[i].kind != inspect.Parameter.VAR_POSITIONAL:
+            names.append(params[i].name)
+        elif params and params[min(i, len(params) - 1)].kind == inspect.Parameter.VAR_POSITIONAL:
+            names.append(params[min(i, len(params) - 1)].name)
+        else:
+            names.append(f"arg{i}")
+    return names
+
+
+def is_setting(node: Function, position: int, names: Sequence[str]) -> bool:
+    """Whether ``node.args[position]`` is a non-tensor setting (dims, shape, ...) rather than a constant operand."""
+    a = node.args[position]
+    return not isinstance(a, Tensor) and (not is_constant(a) or names[position] in _SETTING_NAMES)
+
+
+class GraphWalk:
+    """The ops reachable from ``root`` in reverse topological order (output first), and the tensors between them."""
+
+    def __init__(self, root: Tensor) -> None:
+        if not isinstance(root, Tensor):
+            raise TypeError(f"viz: expected the output Tensor of a computation, got {type(root).__name__}")
+        self.root = root
+        self.ops: list[Function] = topological_order([root.grad_fn]) if root.grad_fn is not None else []
+        # The Tensor object of each op output, where one is reachable: the root, or an argument of a consumer.
+        self.outputs: dict[TensorKey, Tensor] = {tensor_key(root): root}
+        for node in self.ops:
+            for a in node.args:
+                if isinstance(a, Tensor) and a.grad_fn is not None:
+                    self.outputs.setdefault(tensor_key(a), a)
+
+    def used_outputs(self, node: Function) -> list[Tensor]:
+        """The outputs of ``node`` that something downstream uses (unused outputs of multi-output ops are skipped)."""
+        outs = []
+        for i in range(len(getattr(node, "output_meta", ()))):
+            t = self.outputs.get(("out", id(node), i))
+            if t is not None:
+                outs.append(t)
+        return outs
+
+
+def is_scalar_graph_node(node: Function) -> bool:
+    """True when every float tensor around ``node`` holds one number, so each edge has a numeric local derivative."""
+    meta = getattr(node, "output_meta", ())
+    if len(meta) != 1 or int(np.prod(meta[0][0])) != 1:
+        return False
+    return all(a.data.size == 1 for a in node.args if isinstance(a, Tensor) and a.dtype.kind == "f")
+
+
+def rerun(node: Function) -> tuple[list[Any], tuple[Tensor, ...]]:
+    """Run ``node``'s op again on fresh, detached copies of its float inputs: a private graph to differentiate.
+
+    Each argument position gets its own copy, so ``x * x`` has two inputs and two local derivatives (x and x).
+    """
+    inputs = [a.detach().requires_grad_(True) if isinstance(a, Tensor) and a.dtype.kind == "f" else a
+              for a in node.args]
+    with enable_grad():
+        out = type(node).apply(*inputs)
+    return inputs, (out if isinstance(out, tuple) else (out,))
+
+
+def vjp(node: Function, grad_outputs: Sequence[np.ndarray | None]) -> list[np.ndarray | None]:
+    """The adjoint each input of ``node`` receives, given the adjoints of its outputs (None where there is none)."""
+    inputs, outs = rerun(node)
+    pairs = [(o, g) for o, g in zip(outs, grad_outputs) if g is not None and o.requires_grad]
+    wanted = [i for i, a in enumerate(node.args) if node.needs_input_grad[i]]
+    result: list[np.ndarray | None] = [None] * len(node.args)
+    if not pairs or not wanted:
+        return result
+    found = grad([o for o, _ in pairs], [inputs[i] for i in wanted],
+                 grad_outputs=[Tensor._make(np.asarray(g, dtype=o.dtype)) for o, g in pairs], allow_unused=True)
+    for i, g in zip(wanted, found):
+        result[i] = None if g is None else g.data
+    return result
+
+
+def local_derivatives(node: Function) -> list[float | None]:
+    """∂out/∂args[i] for a scalar op (None for arguments that are not differentiable tensors)."""
+    outs_grads = vjp(node, [np.ones(s, dtype=d) for s, d in node.output_meta])
+    return [None if g is None else float(np.asarray(g).reshape(-1)[0]) for g in outs_grads]
+
