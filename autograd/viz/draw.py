@@ -141,17 +141,11 @@ def draw_graph(root: Tensor, show_data: bool = True, show_grad: bool = True, sho
     d = _Drawing()
 
     ids: dict[TensorKey, str] = {}  # tensor -> DOT id, in order of first sight: t0 is the output
-    box_of: dict[int, str] = {}  # op -> the module box that hides it (collapse_modules)
     done, current = _progress(walk, highlight)
-
-    def place_op(node: Function) -> tuple[tuple[str, ...], str | None]:
-        """The op's cluster path, and the module box it is hidden in (or None)."""
-        if mods is None:
-            return (), None
-        path = mods.path(node.scope)
-        if collapse_modules and path:
-            return path[:-1], "m:" + path[-1]
-        return path, None
+    # Where each op goes: its cluster path, and the module box that hides it (collapse_modules), or None. Decided
+    # up front, because an op's input edges are drawn before the op that produced the input is visited.
+    place: dict[int, tuple[tuple[str, ...], str | None]] = {id(n): _place(n, mods, collapse_modules) for n in kept}
+    box_of = {k: box for k, (_, box) in place.items() if box is not None}
 
     def tensor_id(t: Tensor) -> str:
         key = tensor_key(t)
@@ -172,9 +166,9 @@ def draw_graph(root: Tensor, show_data: bool = True, show_grad: bool = True, sho
         return "{" + " | ".join(_record_escape(f) for f in fields) + "}"
 
     def draw_tensor(t: Tensor, cluster: tuple, box: str | None) -> str:
-        tid = tensor_id(t)
         if box is not None:
             return box
+        tid = tensor_id(t)
         if tid not in drawn:
             drawn.add(tid)
             style = {"style": "filled", "fillcolor": "#dbe9f6"} if t.grad_fn is None and t.requires_grad else {}
@@ -183,16 +177,15 @@ def draw_graph(root: Tensor, show_data: bool = True, show_grad: bool = True, sho
 
     drawn: set[str] = set()
     # The output first, so that it is t0 and sits in its op's cluster.
-    out_cluster, out_box = place_op(root.grad_fn) if root.grad_fn is not None and kept else ((), None)
+    out_cluster, out_box = place[id(root.grad_fn)] if root.grad_fn is not None and kept else ((), None)
     draw_tensor(root, out_cluster, out_box)
 
     boundary: list[str] = []  # tensors whose producing op was cut by max_nodes
     for k, node in enumerate(kept):
-        cluster, box = place_op(node)
+        cluster, box = place[id(node)]
         op_id = f"op{k}"
         names = arg_names(node)
         if box is not None:
-            box_of[id(node)] = box
             if box not in drawn:
                 drawn.add(box)
                 d.node(cluster, box, label=_box_label(box[2:], node.scope[-1]),
@@ -200,7 +193,7 @@ def draw_graph(root: Tensor, show_data: bool = True, show_grad: bool = True, sho
             target = box
         else:
             settings = [f"{names[i]}={a}" for i, a in enumerate(node.args) if is_setting(node, i, names)
-                        and a is not None]
+                        and a is not None and a is not False]
             label = op_symbol(node) + ("\n" + " ".join(settings)[:40] if settings else "")
             if number_backward:
                 label = f"#{k + 1}  {label}"
@@ -226,7 +219,7 @@ def draw_graph(root: Tensor, show_data: bool = True, show_grad: bool = True, sho
                 elif producer is None and mods is not None:
                     owner = mods.param_owner.get(id(a))
                     src_cluster = mods.path_of_name(owner) if owner is not None else ()
-                    src_box = "m:" + src_cluster[-1] if collapse_modules and src_cluster else None
+                    src_box = "m_" + src_cluster[-1] if collapse_modules and src_cluster else None
                     src = draw_tensor(a, src_cluster[:-1] if src_box else src_cluster, src_box)
                 else:
                     src = draw_tensor(a, cluster if producer is not None else (), None)
@@ -254,6 +247,16 @@ def draw_graph(root: Tensor, show_data: bool = True, show_grad: bool = True, sho
     return _emit(d, mods, rankdir, large)
 
 
+def _place(node: Function, mods: _Modules | None, collapse: bool) -> tuple[tuple[str, ...], str | None]:
+    """An op's cluster path, and the id of the module box it is hidden in (or None)."""
+    if mods is None:
+        return (), None
+    path = mods.path(node.scope)
+    if collapse and path:
+        return path[:-1], "m_" + path[-1]
+    return path, None
+
+
 def _keep(walk: GraphWalk, max_nodes: int | None) -> list[Function]:
     """The ops to draw: the longest prefix of the backward order (output first) that fits in ``max_nodes``.
 
@@ -261,12 +264,14 @@ def _keep(walk: GraphWalk, max_nodes: int | None) -> list[Function]:
     """
     if max_nodes is None:
         return walk.ops
+    seen: set[TensorKey] = {tensor_key(walk.root)}
     count, kept = 1, []
     for node in walk.ops:
-        count += 1 + sum(1 for a in node.args if isinstance(a, Tensor) and a.grad_fn is None) \
-            + sum(1 for a in node.args if not isinstance(a, Tensor)) + max(len(walk.used_outputs(node)) - 1, 0)
+        new = [tensor_key(a) for a in node.args if isinstance(a, Tensor) and tensor_key(a) not in seen]
+        count += 1 + len(set(new)) + sum(1 for a in node.args if not isinstance(a, Tensor))
         if count > max_nodes and kept:
             break
+        seen.update(new)
         kept.append(node)
     return kept
 
