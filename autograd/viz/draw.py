@@ -93,10 +93,12 @@ class _Modules:
         for name, m in model.named_modules():
             self.names.setdefault(id(m), name)
             self.objects.setdefault(id(m), m)
-        self.param_owner: dict[int, str] = {}
+        self.param_owner: dict[int, str] = {}  # parameter -> the name of the module holding it
+        self.param_names: dict[int, str] = {}  # parameter -> its name in the model ("0.weight")
         if hasattr(model, "named_parameters"):
             for name, p in model.named_parameters():
                 self.param_owner.setdefault(id(p), name.rpartition(".")[0])
+                self.param_names.setdefault(id(p), name)
 
     def name(self, m: Any) -> str:
         return self.names.get(id(m), type(m).__name__)
@@ -154,7 +156,7 @@ def draw_graph(root: Tensor, show_data: bool = True, show_grad: bool = True, sho
         return ids[key]
 
     def tensor_label(t: Tensor, tid: str) -> str:
-        fields = [t.name or tid]
+        fields = [t.name or (mods.param_names.get(id(t)) if mods is not None else None) or tid]
         if show_data:
             fields.append(("data " + fmt(t.data.reshape(-1)[0])) if t.data.size == 1
                           else f"{tuple(t.shape)} {t.dtype}")
@@ -222,7 +224,9 @@ def draw_graph(root: Tensor, show_data: bool = True, show_grad: bool = True, sho
                     src_box = "m_" + src_cluster[-1] if collapse_modules and src_cluster else None
                     src = draw_tensor(a, src_cluster[:-1] if src_box else src_cluster, src_box)
                 else:
-                    src = draw_tensor(a, cluster if producer is not None else (), None)
+                    # An intermediate sits with the op that made it; a cut one (max_nodes) with its consumer.
+                    home = place[id(producer)][0] if producer is not None and id(producer) in place else cluster
+                    src = draw_tensor(a, home if producer is not None else (), None)
                     if producer is not None and id(producer) not in kept_ids:
                         boundary.append(src)
                 attrs = {}

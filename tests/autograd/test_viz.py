@@ -285,8 +285,12 @@ def test_real_modules_if_available():
     nn = pytest.importorskip("nn")
     model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
     loss = model(autograd.randn(5, 3)).sum()
-    clusters = texts(svg_of(viz.draw_graph(loss, module=model)), "cluster")
+    graph = viz.draw_graph(loss, module=model)
+    clusters = texts(svg_of(graph), "cluster")
     assert clusters["cluster_0"] == ["0: Linear"] and clusters["cluster_1"] == ["1: ReLU"]
+    relu_cluster = graph.source.split("subgraph cluster_1")[1].split("subgraph")[0]
+    assert "relu" in relu_cluster and "(5, 4)" in relu_cluster  # the ReLU's output sits with it
+    assert "0.weight" in graph.source and "2.bias" in graph.source  # parameters go by their names
 
 
 # ---- saving, and finding a renderer ---------------------------------------------------------------------------------
