@@ -91,47 +91,62 @@ class Function:
     # ---- running an op --------------------------------------------------------------------------------------------
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
+        # This runs for every op, forward and backward: it is written for speed (one pass over args, no generators).
+        state = _state
         ctx = cls.__new__(cls)
+        prev = state.enabled
         record = False
-        if _state.enabled:
+        if prev:
             for a in args:
                 if isinstance(a, Tensor) and a.requires_grad:
                     record = True
                     break
-        prev = _state.enabled
-        _state.enabled = False
+        state.enabled = False
         try:
             raw = cls.forward(ctx, *args, **kwargs)
         except ValueError as e:
             raise ValueError(_forward_error(cls, args, e)) from e
         finally:
-            _state.enabled = prev
+            state.enabled = prev
 
         single = not isinstance(raw, tuple)
-        outs = (_as_output(raw, args),) if single else tuple(_as_output(o, args) for o in raw)
+        if single:
+            outs = (Tensor._make(raw) if type(raw) is np.ndarray else _as_output(raw, args),)
+        else:
+            outs = tuple([_as_output(o, args) for o in raw])
 
         if record:
             ctx.args = args
-            ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
-            # The edges, fixed now: (producer node, output index) per argument; None for leaves and constants.
-            # Read at backward time from args[i].grad_fn instead, an in-place op (d += ...) that later gives
-            # args[i] a new history would redirect the edge.
-            ctx.next_functions = tuple((a.grad_fn, a._output_nr) if isinstance(a, Tensor) and a.grad_fn is not None
-                                       else (None, 0) for a in args)
-            ctx.output_meta = tuple((o.shape, o.dtype) for o in outs)
-            if _state.scope:
-                ctx.scope = _state.scope
+            # The edges, fixed now: (producer node, output index) per argument; (None, 0) for leaves and constants.
+            # Were they read at backward time from args[i].grad_fn instead, an in-place op (d += ...) that later
+            # gives args[i] a new history would redirect the edge.
+            needs, edges = [], []
+            for a in args:
+                if isinstance(a, Tensor):
+                    needs.append(a.requires_grad)
+                    edges.append((a.grad_fn, a._output_nr))
+                else:
+                    needs.append(False)
+                    edges.append(_NO_EDGE)
+            ctx.needs_input_grad = tuple(needs)
+            ctx.next_functions = tuple(edges)
+            ctx.output_meta = tuple([(o.data.shape, o.data.dtype) for o in outs])
+            if state.scope:
+                ctx.scope = state.scope
             nondiff = ctx._non_differentiable
             for i, o in enumerate(outs):
-                if o.data.dtype.kind == "f" and not any(o is n for n in nondiff):
+                if o.data.dtype.kind == "f" and not (nondiff and any(o is n for n in nondiff)):
                     o.grad_fn = ctx
                     o.requires_grad = True
                     o._output_nr = i
-        if _state.anomaly:
+        if state.anomaly:
             _check_forward(cls, ctx, outs, record)
-        if _state.fw_level:
+        if state.fw_level:
             _propagate_tangents(cls, ctx, args, outs)
         return outs[0] if single else outs
+
+
+_NO_EDGE = (None, 0)
 
 
 def _as_output(o: Any, args: tuple) -> Tensor:

@@ -79,8 +79,10 @@ def needs_grad(x: Any) -> bool:
 def save_cross(ctx: Any, a: Any, b: Any) -> None:
     """For products (a·b, a @ b): save a only if b needs a gradient and b only if a does. Saving no more than the
     backward needs is what lets ``d += d * 2`` work: d's old value is not kept, so changing it in place is safe."""
-    ctx.save_for_backward(a if isinstance(a, Tensor) and needs_grad(b) else None,
-                          b if isinstance(b, Tensor) and needs_grad(a) else None)
+    fw = _state.fw_level > 0
+    ta, tb = isinstance(a, Tensor), isinstance(b, Tensor)
+    ctx.save_for_backward(a if ta and (fw or tb and b.requires_grad) else None,
+                          b if tb and (fw or ta and a.requires_grad) else None)
 
 
 def tensors_or_none(*xs: Any) -> tuple:

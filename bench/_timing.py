@@ -1,0 +1,39 @@
+"""Shared timing helper for the benchmarks: medians after warm-up, so a ratio holds on a noisy machine."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+
+
+def median_time(fn: Callable[[], object], repeat: int = 7, warmup: int = 2) -> float:
+    """Median wall time of ``fn()`` in seconds over ``repeat`` runs after ``warmup`` untimed runs."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def interleaved(fns: dict[str, Callable[[], object]], repeat: int = 7, warmup: int = 2) -> dict[str, float]:
+    """Median times of several functions measured alternately (A B A B ...), so drifts in machine load hit all."""
+    for _ in range(warmup):
+        for fn in fns.values():
+            fn()
+    times: dict[str, list[float]] = {k: [] for k in fns}
+    for _ in range(repeat):
+        for k, fn in fns.items():
+            t0 = time.perf_counter()
+            fn()
+            times[k].append(time.perf_counter() - t0)
+    return {k: statistics.median(v) for k, v in times.items()}
+
+
+def row(workload: str, ours: float, base: float | None, baseline: str) -> str:
+    if base is None:
+        return f"{workload:<44} {ours * 1e3:10.2f} ms   {baseline:<22} {'(not installed)':>12}"
+    return f"{workload:<44} {ours * 1e3:10.2f} ms   {baseline:<14}{base * 1e3:8.2f} ms   ratio {ours / base:5.2f}"
