@@ -12,6 +12,7 @@ Nodes are the ``Function`` instances recorded in ``tensor.grad_fn``. A node's in
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Sequence
 from typing import Any
 
@@ -40,7 +41,7 @@ def topological_order(roots: Sequence[Function]) -> list[Function]:
             continue
         seen.add(id(node))
         stack.append((node, True))
-        for parent, _ in reversed(node.next_functions):
+        for parent in reversed(node._producers):
             if parent is not None and id(parent) not in seen:
                 stack.append((parent, False))
     post.reverse()
@@ -111,16 +112,26 @@ def _run(roots: list[Tensor], seeds: list[Tensor], retain_graph: bool, create_gr
     found: dict[int, Tensor] = {}
     adjoints: dict[Function, list] = {}  # node -> the gradient so far of each of its outputs
 
+    def add(x: Tensor, y: Tensor) -> Tensor:
+        # Summing the paths into a node. Unless the backward pass itself is being recorded, plain numpy will do.
+        return x + y if create_graph else Tensor._make(np.asarray(x.data + y.data))
+
     def deliver(t: Tensor, g: Tensor, producer: Function | None, i: int) -> None:
         if producer is not None:
-            slots = adjoints.setdefault(producer, [None] * len(producer.output_meta))
-            slots[i] = g if slots[i] is None else slots[i] + g
+            slots = adjoints.get(producer)
+            if slots is None:
+                adjoints[producer] = slots = [None] * len(producer.output_meta)
+            slots[i] = g if slots[i] is None else add(slots[i], g)
         elif capture is not None:
             if id(t) in capture:
-                found[id(t)] = g if id(t) not in found else found[id(t)] + g
+                found[id(t)] = g if id(t) not in found else add(found[id(t)], g)
         elif only is None or id(t) in only:
             _accumulate_leaf(t, g, create_graph)
 
+    # The sweep allocates many short-lived tensors but no reference cycles, so the cyclic garbage collector's
+    # periodic scans of every live object (the whole graph) would only cost time: pause it for the sweep.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
     prev, anomaly = _state.enabled, _state.anomaly
     _state.enabled = create_graph  # record the backward pass only when asked to
     _state.anomaly = False  # the ops inside backward are checked as one step each (_check_backward), not as forwards
@@ -131,10 +142,13 @@ def _run(roots: list[Tensor], seeds: list[Tensor], retain_graph: bool, create_gr
             grads = adjoints.pop(node, None)
             if grads is None:
                 continue
-            _output_hooks(node, grads, capture, found)
+            if capture or hasattr(node, "output_hooks"):
+                _output_hooks(node, grads, capture, found)
             if node.materialize_grads:
-                grads = [Tensor._make(np.zeros(s, dtype=d)) if g is None else g
-                         for g, (s, d) in zip(grads, node.output_meta)]
+                for k, g in enumerate(grads):
+                    if g is None:  # an output nobody used: its gradient is zero
+                        shape, dtype = node.output_meta[k]
+                        grads[k] = Tensor._make(np.zeros(shape, dtype=dtype))
             input_grads = node.backward(node, *grads)
             if not isinstance(input_grads, tuple):
                 input_grads = (input_grads,)
@@ -146,12 +160,16 @@ def _run(roots: list[Tensor], seeds: list[Tensor], retain_graph: bool, create_gr
                 node._saved = ()
             if anomaly:
                 _check_backward(node, input_grads)
-            for arg, g, needed, (producer, i) in zip(node.args, input_grads, node.needs_input_grad,
-                                                     node.next_functions):
+            for arg, g, needed, producer, i in zip(node.args, input_grads, node.needs_input_grad,
+                                                   node._producers, node._output_nrs):
                 if needed and g is not None:
-                    deliver(arg, _reduce_to(g, arg, node), producer, i)
+                    if g.__class__ is not Tensor or g.data.shape != arg.data.shape or g.data.dtype != arg.data.dtype:
+                        g = _reduce_to(g, arg, node)
+                    deliver(arg, g, producer, i)
     finally:
         _state.enabled, _state.anomaly = prev, anomaly
+        if gc_was_enabled:
+            gc.enable()
     return found
 
 

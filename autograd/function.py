@@ -37,7 +37,8 @@ class Function:
     materialize_grads = True
     needs_input_grad: tuple = ()
     args: tuple = ()
-    next_functions: tuple = ()
+    _producers: tuple = ()
+    _output_nrs: tuple = ()
     scope: tuple = ()
 
     # ---- the contract a subclass fills in -------------------------------------------------------------------------
@@ -57,7 +58,7 @@ class Function:
     def save_for_backward(self, *tensors: Tensor | None) -> None:
         """Keep tensors for backward; an in-place change to one of them before backward is detected."""
         self._saved = tensors
-        self._saved_versions = tuple(0 if t is None else t._version for t in tensors)
+        self._saved_versions = _shared(tuple([0 if t is None else t._version for t in tensors]))
 
     @property
     def saved_tensors(self) -> tuple:
@@ -80,6 +81,11 @@ class Function:
 
     def set_materialize_grads(self, value: bool) -> None:
         self.materialize_grads = value
+
+    @property
+    def next_functions(self) -> tuple:
+        """``(producer node, output index)`` for each forward argument; ``(None, 0)`` for leaves and constants."""
+        return tuple(zip(self._producers, self._output_nrs))
 
     @classmethod
     def name(cls) -> str:
@@ -111,7 +117,13 @@ class Function:
 
         single = not isinstance(raw, tuple)
         if single:
-            outs = (Tensor._make(raw) if type(raw) is np.ndarray else _as_output(raw, args),)
+            kind = type(raw)
+            if kind is np.ndarray:
+                outs = (Tensor._make(raw),)
+            elif kind is np.float64 or kind is np.float32:  # numpy returns scalars for 0-d results
+                outs = (Tensor._make(np.asarray(raw)),)
+            else:
+                outs = (_as_output(raw, args),)
         else:
             outs = tuple([_as_output(o, args) for o in raw])
 
@@ -120,17 +132,22 @@ class Function:
             # The edges, fixed now: (producer node, output index) per argument; (None, 0) for leaves and constants.
             # Were they read at backward time from args[i].grad_fn instead, an in-place op (d += ...) that later
             # gives args[i] a new history would redirect the edge.
-            needs, edges = [], []
+            needs, producers, nrs = [], [], []
             for a in args:
                 if isinstance(a, Tensor):
                     needs.append(a.requires_grad)
-                    edges.append((a.grad_fn, a._output_nr))
+                    producers.append(a.grad_fn)
+                    nrs.append(a._output_nr)
                 else:
                     needs.append(False)
-                    edges.append(_NO_EDGE)
-            ctx.needs_input_grad = tuple(needs)
-            ctx.next_functions = tuple(edges)
-            ctx.output_meta = tuple([(o.data.shape, o.data.dtype) for o in outs])
+                    producers.append(None)
+                    nrs.append(0)
+            ctx._producers = tuple(producers)
+            # Small metadata tuples repeat across nodes: share one copy, so that a graph of n nodes holds fewer
+            # objects for the cyclic garbage collector to scan (it walks every live object, repeatedly).
+            ctx._output_nrs = _shared(tuple(nrs))
+            ctx.needs_input_grad = _shared(tuple(needs))
+            ctx.output_meta = _shared(tuple([(o.data.shape, o.data.dtype) for o in outs]))
             if state.scope:
                 ctx.scope = state.scope
             nondiff = ctx._non_differentiable
@@ -146,7 +163,17 @@ class Function:
         return outs[0] if single else outs
 
 
-_NO_EDGE = (None, 0)
+_SHARED: dict = {}
+
+
+def _shared(t: tuple) -> tuple:
+    """One canonical copy of a small immutable tuple."""
+    got = _SHARED.get(t)
+    if got is None:
+        if len(_SHARED) < 4096:
+            _SHARED[t] = t
+        return t
+    return got
 
 
 def _as_output(o: Any, args: tuple) -> Tensor:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import statistics
 import time
 from collections.abc import Callable
@@ -19,14 +20,20 @@ def median_time(fn: Callable[[], object], repeat: int = 7, warmup: int = 2) -> f
     return statistics.median(times)
 
 
-def interleaved(fns: dict[str, Callable[[], object]], repeat: int = 7, warmup: int = 2) -> dict[str, float]:
-    """Median times of several functions measured alternately (A B A B ...), so drifts in machine load hit all."""
+def interleaved(fns: dict[str, Callable[[], object]], repeat: int = 7, warmup: int = 2,
+                collect_garbage: bool = True) -> dict[str, float]:
+    """Median times of several functions measured alternately (A B A B ...), so drifts in machine load hit all.
+
+    Before each timed call, garbage left by the previous one (of either library) is collected, untimed: otherwise
+    one library's unreachable cycles would be scanned during the other's run."""
     for _ in range(warmup):
         for fn in fns.values():
             fn()
     times: dict[str, list[float]] = {k: [] for k in fns}
     for _ in range(repeat):
         for k, fn in fns.items():
+            if collect_garbage:
+                gc.collect()
             t0 = time.perf_counter()
             fn()
             times[k].append(time.perf_counter() - t0)
