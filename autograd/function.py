@@ -37,6 +37,7 @@ class Function:
     materialize_grads = True
     needs_input_grad: tuple = ()
     args: tuple = ()
+    kwargs: dict | None = None
     _producers: tuple = ()
     _output_nrs: tuple = ()
     scope: tuple = ()
@@ -129,6 +130,8 @@ class Function:
 
         if record:
             ctx.args = args
+            if kwargs:
+                ctx.kwargs = kwargs
             # The edges, fixed now: (producer node, output index) per argument; (None, 0) for leaves and constants.
             # Were they read at backward time from args[i].grad_fn instead, an in-place op (d += ...) that later
             # gives args[i] a new history would redirect the edge.

@@ -103,7 +103,7 @@ def rerun(node: Function) -> tuple[list[Any], tuple[Tensor, ...]]:
     inputs = [a.detach().requires_grad_(True) if isinstance(a, Tensor) and a.dtype.kind == "f" else a
               for a in node.args]
     with enable_grad():
-        out = type(node).apply(*inputs)
+        out = type(node).apply(*inputs, **(node.kwargs or {}))
     return inputs, (out if isinstance(out, tuple) else (out,))
 
 
