@@ -64,6 +64,14 @@ def _scalar_dtype(x: Any) -> np.dtype:
     return _default_dtype
 
 
+def _promote(a: np.dtype, b: np.dtype) -> np.dtype:
+    """Two tensor dtypes: the higher category wins outright (float32 with int64 stays float32), else the wider."""
+    ca, cb = _category(a), _category(b)
+    if ca != cb:
+        return a if ca > cb else b
+    return np.promote_types(a, b)
+
+
 def result_type(*operands: Any) -> np.dtype:
     """The dtype torch would give an elementwise op on ``operands`` (Tensors, arrays or Python scalars)."""
     dim_dtype = zero_dim_dtype = scalar_dtype = None
@@ -74,9 +82,9 @@ def result_type(*operands: Any) -> np.dtype:
             if scalar_dtype is None or _category(d) > _category(scalar_dtype):
                 scalar_dtype = d
         elif x.ndim == 0:
-            zero_dim_dtype = dt if zero_dim_dtype is None else np.promote_types(zero_dim_dtype, dt)
+            zero_dim_dtype = dt if zero_dim_dtype is None else _promote(zero_dim_dtype, dt)
         else:
-            dim_dtype = dt if dim_dtype is None else np.promote_types(dim_dtype, dt)
+            dim_dtype = dt if dim_dtype is None else _promote(dim_dtype, dt)
     result = None
     for d in (dim_dtype, zero_dim_dtype, scalar_dtype):
         if d is not None and (result is None or _category(d) > _category(result)):

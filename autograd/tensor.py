@@ -168,7 +168,11 @@ class Tensor:
 
     # ---- printing -------------------------------------------------------------------------------------------------
     def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", precision=4, prefix="tensor(", floatmode="maxprec_equal")
+        d = self.data
+        # torch's style: "1., 2." for whole numbers, else four decimals
+        whole = d.dtype.kind != "f" or not np.isfinite(d).all() or bool(np.all(d == np.round(d)))
+        body = np.array2string(d, separator=", ", precision=4, prefix="tensor(",
+                               floatmode="maxprec_equal" if whole else "fixed")
         extras = []
         if self.data.dtype not in (dtypes.get_default_dtype(), dtypes.int64, dtypes.bool_):
             extras.append(f"dtype={self.data.dtype}")
