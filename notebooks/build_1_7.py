@@ -1349,6 +1349,10 @@ def build(name: str, cells: list, execute: bool = True) -> float:
         seconds = time.perf_counter() - t0
         for cell in nb.cells:            # execution timestamps would make every rebuild a diff
             cell.get("metadata", {}).pop("execution", None)
+            # graphviz-pure's harmless font-metric warning for non-ASCII labels (reported upstream): not content
+            if cell.cell_type == "code":
+                cell["outputs"] = [o for o in cell["outputs"] if not (
+                    o.get("name") == "stderr" and "no value for width of non-ASCII character" in o.get("text", ""))]
     path = HERE / f"{name}.ipynb"
     nbformat.validate(nb)
     nbformat.write(nb, path)
