@@ -4,9 +4,9 @@ nothing may recurse (the interpreter's default recursion limit is kept, so a rec
 Each chain is y = x·c·c·…·c (one Mul node per step) on a float32 scalar. Only ``backward()`` is timed (the graph is
 rebuilt untimed before each run, since backward frees it); median of a few runs. The per-node ratio is the time per
 node at size n over the time per node at 100k: about 1 for linear time, growing with n for anything quadratic.
-PyTorch's time for the same chain is printed for reference when it is installed.
+With --torch, PyTorch's time for the same chain is printed for reference.
 
-    python bench/chain.py [--sizes 100000 200000 400000 600000] [--repeat 3]
+    python bench/chain.py [--sizes 100000 200000 400000 600000] [--repeat 3] [--torch]
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def time_backward(n: int, repeat: int = 3, lib=autograd) -> float:
     return statistics.median(times)
 
 
-def measure(sizes=SIZES, repeat: int = 3, torch_too: bool = True) -> dict[str, dict[int, float]]:
+def measure(sizes=SIZES, repeat: int = 3, torch_too: bool = False) -> dict[str, dict[int, float]]:
     """{'pathgrad': {n: seconds}, 'torch': {...}}; raises if anything recurses past the default limit."""
     limit = sys.getrecursionlimit()
     assert limit <= 1000, f"the recursion limit was raised to {limit}; this check needs the default"
@@ -80,8 +80,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--torch", action="store_true", help="also time PyTorch on the same chains, for reference")
     args = ap.parse_args()
-    t = measure(args.sizes, args.repeat)
+    t = measure(args.sizes, args.repeat, args.torch)
     n0 = min(args.sizes)
     print(f"{'nodes':>9} {'pathgrad':>12} {'ns/node':>9} {'per-node ratio':>15}   {'torch':>10}")
     for n in args.sizes:

@@ -257,6 +257,7 @@ def op_cases() -> dict[str, Callable[[], tuple[Tensor, list[Tensor]]]]:
     A, B, M, P = (4, 5), (4, 5), (5, 3), lambda: f32(4, 5, positive=True)
     idx = autograd.tensor(np.array([[0, 1], [2, 3], [4, 0], [1, 1]]))
     mask = autograd.tensor(np.arange(20).reshape(4, 5) % 3 == 0)
+    s64 = autograd.tensor(0.5, dtype=autograd.float64)  # made here, outside the watch: the operand is float64 on purpose
     return {
         "add": one(lambda a, b: a + b, A, B), "sub": one(lambda a, b: a - b, A, B),
         "mul": one(lambda a, b: a * b, A, B), "div": one(lambda a, b: a / b, A, P),
@@ -296,7 +297,7 @@ def op_cases() -> dict[str, Callable[[], tuple[Tensor, list[Tensor]]]]:
         "0-d float32 tensor scalar": one(lambda a, s: a * s, A, ()),
         "np.float32 scalar operand": one(lambda a: a * np.float32(0.5), A),
         "np.float64 scalar operand": one(lambda a: a * np.float64(0.5), A),
-        "0-d float64 tensor operand": one(lambda a: a * autograd.tensor(0.5, dtype=autograd.float64), A),
+        "0-d float64 tensor operand": one(lambda a: a * s64, A),
         "to(float32)": one(lambda a: a.to(autograd.float32) * 1, A), "clone": one(lambda a: a.clone(), A),
     }
 

@@ -1,0 +1,114 @@
+"""Run every benchmark workload and print one table: workload, pathgrad, baseline, ratio, target.
+
+Each ratio is pathgrad's time over the baseline's, both measured alternately in this one process (medians over many
+repetitions after warm-up), every library on one thread. Baselines: hand-written NumPy (always), PyTorch CPU and
+micrograd when installed. Also: peak memory of the MLP step against NumPy, and the float32 audit.
+
+    python bench/run.py [--quick]
+"""
+
+from __future__ import annotations
+
+import os
+
+# One BLAS / OpenMP thread for every library, set before numpy or torch is imported.
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = "1"
+
+import argparse  # noqa: E402
+import platform  # noqa: E402
+import random  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).parent))
+import chain  # noqa: E402
+import cnn  # noqa: E402
+import float32  # noqa: E402
+import mlp  # noqa: E402
+import scalar  # noqa: E402
+import small_adam  # noqa: E402
+from _timing import interleaved  # noqa: E402
+
+try:
+    import torch
+
+    torch.set_num_threads(1)
+except ImportError:
+    torch = None
+
+Row = tuple  # (workload, ours s, base s | None, baseline name, target ratio | None)
+
+
+def cnn_rows(repeat: int) -> list[Row]:
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((cnn.BATCH, 1, 28, 28)).astype(np.float32)
+    y = rng.integers(0, 10, cnn.BATCH).astype(np.int64)
+    fns = {"pathgrad": cnn.pathgrad_step(x, y)}
+    base = cnn.torch_step(x, y)
+    if base is not None:
+        fns["torch"] = base
+    t = interleaved(fns, repeat=repeat, warmup=10)
+    return [(f"CNN LeNet-style b{cnn.BATCH} f32 SGD step", t["pathgrad"], t.get("torch"), "torch CPU", 1.5)]
+
+
+def scalar_rows(repeat: int) -> list[Row]:
+    sys.setrecursionlimit(100_000)  # micrograd's topological sort is recursive (pathgrad's is not: see chain)
+    X, y = scalar.moons()
+    random.seed(1337)
+    model = scalar.ScalarMLP(2, [16, 16, 1],
+                             lambda v: scalar.autograd.tensor(v, dtype=scalar.autograd.float64, requires_grad=True))
+    fns = {"pathgrad": scalar.pathgrad_step(model, X, y)}
+    try:
+        fns["micrograd"] = scalar.micrograd_step(X, y)
+    except ImportError:
+        pass
+    t = interleaved(fns, repeat=repeat, warmup=1)
+    return [("micrograd demo MLP, scalar graph, full step", t["pathgrad"], t.get("micrograd"), "micrograd", 1.0)]
+
+
+def fmt(r: Row) -> str:
+    name, ours, base, baseline, target = r
+    if base is None:
+        return f"| {name} | {ours * 1e3:.2f} ms | {baseline}: not installed | – | {target or '–'} | – |"
+    ratio = ours / base
+    verdict = "–" if target is None else ("met" if ratio <= target else "MISSED")
+    tgt = "–" if target is None else f"≤ {target:g}"
+    return f"| {name} | {ours * 1e3:.2f} ms | {baseline} {base * 1e3:.2f} ms | {ratio:.2f} | {tgt} | {verdict} |"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="fewer repetitions and shorter chains (a smoke run)")
+    args = ap.parse_args()
+    q = args.quick
+    print(f"python {platform.python_version()}, numpy {np.__version__}, torch {torch.__version__ if torch else '-'}, "
+          f"{platform.processor() or platform.machine()}; load {open('/proc/loadavg').read().split()[:3]}"
+          if os.path.exists("/proc/loadavg") else "")
+    rows: list[Row] = []
+    # The chain first: it checks that backward works at the default recursion limit, which micrograd then raises.
+    ct = chain.measure((20_000, 40_000) if q else chain.SIZES, repeat=1 if q else 3, torch_too=False)
+    rows += [(*r, 1.3) for r in chain.rows(ct)]
+    m = mlp.measure(repeat=20 if q else 300)
+    rows += [(*m[0], 1.10), (*m[1], None)]
+    a = small_adam.measure(repeat=100 if q else 3000)
+    rows += [(*a[0], 0.5), (*a[1], None)]
+    rows += cnn_rows(20 if q else 200)
+    rows += scalar_rows(2 if q else 11)
+    print("| workload | pathgrad | baseline | ratio | target | |")
+    print("|---|---|---|---|---|---|")
+    for r in rows:
+        print(fmt(r))
+    ours, base = mlp.memory()
+    print(f"| MLP 784-256-256-10 step, peak memory (tracemalloc) | {ours / 2**20:.2f} MiB | numpy (by hand) "
+          f"{base / 2**20:.2f} MiB | {ours / base:.2f} | – | – |")
+    x, y = mlp.data()
+    bad = mlp.check_float32(x, y)
+    print(f"\nMLP float32 check (params, grads, loss): {'ok' if not bad else '; '.join(bad)}")
+    print(float32.report(*float32.audit()))
+
+
+if __name__ == "__main__":
+    main()
