@@ -474,7 +474,7 @@ Boolean functions of $m = 3$ variables.
 import itertools
 
 def boolean_net(truth):
-    \"\"\"Weights of a one-hidden-layer step network for the function with this truth table (rows in binary order).\"\"\"
+    \"\"\"Weights of a one-hidden-layer step network computing this truth table (rows in binary order).\"\"\"
     m = int(np.log2(len(truth)))
     patterns = np.array(list(itertools.product([0, 1], repeat=m)), dtype=float)
     ones = patterns[np.asarray(truth, bool)]                       # the patterns where f = 1: one unit each
