@@ -1,4 +1,4 @@
-"""The ``pathgrad`` console script."""
+"""The ``pathgrad`` console script: ``pathgrad demo`` and ``pathgrad graph``."""
 
 from __future__ import annotations
 
@@ -6,60 +6,64 @@ import argparse
 import sys
 
 
-def hello() -> None:
-    """The lecture's hello-world: e = (a+b)(b+1) at a=2, b=1."""
-    import autograd
-
-    a = autograd.tensor(2.0, requires_grad=True)
-    b = autograd.tensor(1.0, requires_grad=True)
-    e = (a + b) * (b + 1)
-    e.backward()
-    print(f"e = (a+b)(b+1) at a=2, b=1:  e = {e.item():g},  de/da = {a.grad.item():g},  de/db = {b.grad.item():g}")
-
-
 def demo(args: argparse.Namespace) -> int:
-    """Placeholder demo until the teaching demo lands: the hello-world, then a small tensor MLP trained on two
-    interleaved spirals with plain autograd ops and hand-written SGD."""
-    import numpy as np
+    from . import demo
 
-    import autograd
-
-    hello()
-    autograd.manual_seed(args.seed)
-    rng = np.random.default_rng(args.seed)
-    n = 200
-    t = rng.uniform(0.25, 1.0, n) * 3 * np.pi
-    cls = rng.integers(0, 2, n)
-    xy = np.stack([t * np.cos(t + np.pi * cls), t * np.sin(t + np.pi * cls)], 1) / 10
-    X, y = autograd.tensor(xy.astype(np.float32)), autograd.tensor(cls)
-    W1 = (autograd.randn(2, 32) * 0.5).requires_grad_()
-    b1 = autograd.zeros(32, requires_grad=True)
-    W2 = (autograd.randn(32, 2) * 0.2).requires_grad_()
-    b2 = autograd.zeros(2, requires_grad=True)
-    params = [W1, b1, W2, b2]
-    for step in range(args.steps):
-        logits = (X @ W1 + b1).tanh() @ W2 + b2
-        loss = -logits.log_softmax(1).gather(1, y.reshape(-1, 1)).mean()
-        for p in params:
-            p.grad = None
-        loss.backward()
-        with autograd.no_grad():
-            for p in params:
-                p -= 0.5 * p.grad
-        if step % (args.steps // 5) == 0 or step == args.steps - 1:
-            acc = (logits.argmax(1) == y).float().mean().item()
-            print(f"step {step:4d}  loss {loss.item():.4f}  train accuracy {acc:.1%}")
+    demo.run(out=args.out, epochs=args.epochs, seed=args.seed, progress=not args.no_progress)
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def graph(args: argparse.Namespace) -> int:
+    from autograd import viz
+
+    from .expression import ExpressionError, evaluate, parse_assignments
+
+    try:
+        result, variables = evaluate(args.expression, parse_assignments(args.values))
+    except ExpressionError as e:
+        print(f"pathgrad graph: {e}", file=sys.stderr)
+        return 2
+    result.backward()
+    grads = ",  ".join(f"d/d{name} = {t.grad.item():.6g}" for name, t in variables.items())
+    print(f"{args.expression} = {result.item():.6g};  {grads}")
+    drawing = viz.draw_graph(result, show_local_grads=not args.no_local_grads, rankdir=args.rankdir)
+    print(f"wrote {viz.save(drawing, args.output)}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pathgrad", description="pathgrad: backpropagation you can see inside.")
-    sub = parser.add_subparsers(dest="command", required=True)
-    p_demo = sub.add_parser("demo", help="train a small network and print its progress")
-    p_demo.add_argument("--steps", type=int, default=2000)
-    p_demo.add_argument("--seed", type=int, default=0)
-    p_demo.set_defaults(func=demo)
-    args = parser.parse_args(argv)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("demo", help="train a small CNN on the bundled digits; write a loss curve, graph, checkpoint",
+                       description="Train a small CNN on the bundled 8×8 digits with a progress bar, print the test "
+                       "accuracy, and write loss.png (needs matplotlib: pip install \".[plot]\"), model.svg (the "
+                       "model's graph, one box per layer) and model.npz (nn.save of the state_dict) into --out.")
+    p.add_argument("--out", default="pathgrad-demo", help="output folder (default: %(default)s)")
+    p.add_argument("--epochs", type=int, default=20, help="passes over the training set (default: %(default)s)")
+    p.add_argument("--seed", type=int, default=0, help="autograd.manual_seed (default: %(default)s)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    p.set_defaults(func=demo)
+
+    p = sub.add_parser("graph", help="draw the graph of an arithmetic expression, with values and gradients",
+                       description="Evaluate an expression on named scalars, run backward, and draw the graph: each "
+                       "tensor's value and gradient, each edge's local derivative. Allowed: numbers, the variables "
+                       "given values, + - * / ** and unary -, and the functions exp, log, log1p, sqrt, abs, sin, "
+                       "cos, tanh, sigmoid, relu, erf. Nothing is passed to eval.",
+                       epilog='example: pathgrad graph "(a+b)*(b+1)" a=2 b=1 -o e.svg')
+    p.add_argument("expression", help='e.g. "(a+b)*(b+1)" (quote it for the shell)')
+    p.add_argument("values", nargs="*", metavar="NAME=VALUE", help="a value for each variable, e.g. a=2 b=1")
+    p.add_argument("-o", "--output", default="graph.svg",
+                   help="where to write; the extension picks the format: .svg, .png, .dot (default: %(default)s)")
+    p.add_argument("--no-local-grads", action="store_true", help="leave the local derivatives off the edges")
+    p.add_argument("--rankdir", default="LR", choices=["LR", "TB", "RL", "BT"],
+                   help="layout direction (default: %(default)s, left to right)")
+    p.set_defaults(func=graph)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     return args.func(args)
 
 
