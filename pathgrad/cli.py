@@ -14,19 +14,23 @@ def demo(args: argparse.Namespace) -> int:
 
 
 def graph(args: argparse.Namespace) -> int:
+    import numpy as np
+
     from autograd import viz
 
     from .expression import ExpressionError, evaluate, parse_assignments
 
-    try:
-        result, variables = evaluate(args.expression, parse_assignments(args.values))
-    except ExpressionError as e:
-        print(f"pathgrad graph: {e}", file=sys.stderr)
-        return 2
-    result.backward()
+    with np.errstate(all="ignore"):  # a/0 or log(0) gives inf or nan, shown in the drawing; no warning needed
+        try:
+            result, variables = evaluate(args.expression, parse_assignments(args.values))
+        except ExpressionError as e:
+            print(f"pathgrad graph: {e}", file=sys.stderr)
+            return 2
+        result.backward()
+        # the drawing recomputes local derivatives, which divide too
+        drawing = viz.draw_graph(result, show_local_grads=not args.no_local_grads, rankdir=args.rankdir)
     grads = ",  ".join(f"d/d{name} = {t.grad.item():.6g}" for name, t in variables.items())
     print(f"{args.expression} = {result.item():.6g};  {grads}")
-    drawing = viz.draw_graph(result, show_local_grads=not args.no_local_grads, rankdir=args.rankdir)
     print(f"wrote {viz.save(drawing, args.output)}")
     return 0
 
