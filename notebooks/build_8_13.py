@@ -926,7 +926,7 @@ NB13 = [
     gradient.
     """),
     code("""
-    def best_time(fn, repeat=3):
+    def best_time(fn, repeat=5):
         t = []
         for _ in range(repeat):
             t0 = time.perf_counter(); fn(); t.append(time.perf_counter() - t0)
