@@ -50,7 +50,7 @@ def run(out: str | Path = "pathgrad-demo", epochs: int = 20, seed: int = 0, batc
     scheduler = optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs)  # large steps first, then settle
     n_params = sum(p.numel() for p in model.parameters())
     print(f"pathgrad demo: a CNN with {n_params:,} parameters on {len(train_set):,} digits (8×8), "
-          f"testing on {len(test_set)}; {epochs} epochs, seed {seed}")
+          f"testing on {len(test_set)}; {epochs} epoch{'s' if epochs != 1 else ''}, seed {seed}")
     # The test set is shown after each epoch (val_*) to watch for overfitting; nothing is chosen by it.
     history = fit(model, train_loader, loss_fn=loss_fn, optimizer=optimizer, epochs=epochs, val_loader=test_loader,
                   scheduler=scheduler, progress=progress)
