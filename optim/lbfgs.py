@@ -148,7 +148,7 @@ class LBFGS(FlatOptimizer):
                     return self._directional_evaluate(closure, x, t, d)
 
                 loss, flat_grad, t, ls_func_evals = strong_wolfe(
-                    obj_func, x_init, t, d, loss, flat_grad, gtd, max_ls=max_eval - current_evals
+                    obj_func, x_init, t, d, loss, flat_grad, gtd  # torch's default budget: max_ls=25
                 )
                 self._add_grad(t, d)
                 opt_cond = np.abs(flat_grad).max() <= tolerance_grad

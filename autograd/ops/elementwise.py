@@ -261,11 +261,11 @@ class Sign(Function):
 
 
 class Step(Function):
-    """z = 1 if x > 0 else 0 (Heaviside, the perceptron's unit).   dz/dx = 0."""
+    """z = 1 if x ≥ 0 else 0 (the threshold unit g of lecture 000, g(0) = 1).   dz/dx = 0."""
 
     @staticmethod
     def forward(ctx, x):
-        return (x.data > 0).astype(x.data.dtype)
+        return (x.data >= 0).astype(x.data.dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -429,7 +429,8 @@ def sign(x: Tensor) -> Tensor:
 
 
 def step(x: Tensor) -> Tensor:
-    """Heaviside step: 1.0 where x > 0, else 0.0; its gradient is zero."""
+    """The threshold unit: 1.0 where x ≥ 0, else 0.0 (lecture 000's g, with g(0) = 1); its gradient is zero.
+    For another value at 0, use ``where``."""
     return Step.apply(_float(x))
 
 

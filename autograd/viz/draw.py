@@ -301,12 +301,20 @@ def _box_label(name: str, module: Any) -> str:
     return f"{name}\n{kind}" if name != kind else name
 
 
+class QuietDigraph(graphviz.Digraph):
+    """A ``graphviz.Digraph`` whose rendering keeps the renderer's warnings off stderr (graphviz-pure warns that it
+    has no width for non-ASCII glyphs such as × and ∂, in every notebook cell that displays a graph)."""
+
+    def pipe(self, *args: Any, quiet: bool = True, **kwargs: Any) -> Any:
+        return super().pipe(*args, quiet=quiet, **kwargs)
+
+
 def _emit(d: _Drawing, mods: _Modules | None, rankdir: str, large: bool) -> graphviz.Digraph:
     graph_attr = {"rankdir": rankdir, "fontname": "Helvetica"}
     if large:
         # Trade layout polish for time: bounded crossing reduction and network-simplex passes.
         graph_attr.update(nslimit="0.1", nslimit1="0.1", mclimit="0.1")
-    g = graphviz.Digraph(graph_attr=graph_attr, node_attr={"fontname": "Helvetica", "fontsize": "11"},
+    g = QuietDigraph(graph_attr=graph_attr, node_attr={"fontname": "Helvetica", "fontsize": "11"},
                          edge_attr={"fontname": "Helvetica", "fontsize": "10"})
 
     def emit(target: graphviz.Digraph, path: tuple) -> None:

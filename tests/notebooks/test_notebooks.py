@@ -27,6 +27,9 @@ def kernel_path(tmp_path_factory: pytest.TempPathFactory) -> str:
         "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
         "display_name": "Python 3 (pathgrad tests)",
         "language": "python",
+        # One BLAS thread per kernel: on a shared 2-core machine, BLAS threads fighting other jobs slow the small
+        # matrix products of these notebooks several times over.
+        "env": {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"},
     }))
     return str(d)
 
