@@ -93,6 +93,7 @@ def save(obj: Any, f: PathOrFile) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             np.savez(fh, **arrays)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes the file private; give it the usual permissions
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -178,3 +179,9 @@ def load(f: PathOrFile, map_location: Any = None, weights_only: bool = True) -> 
             raise ValueError(f"nn.load: {where} was written by a newer format version ({meta['version']}) than "
                              f"this pathgrad reads ({VERSION})")
         return dec.decode(meta["root"])
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -144,3 +144,16 @@ def test_corrupt_and_foreign_files_are_clear_errors(tmp_path):
 
     with pytest.raises(FileNotFoundError):
         nn.load(tmp_path / "missing.npz")
+
+
+def test_saved_file_gets_the_usual_permissions(tmp_path):
+    import os
+    import stat
+
+    import autograd
+
+    path = tmp_path / "w.npz"
+    nn.save({"w": autograd.ones(2)}, path)
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o666 & ~mask
