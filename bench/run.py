@@ -16,6 +16,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = "1"
 
 import argparse  # noqa: E402
+import gc  # noqa: E402
 import platform  # noqa: E402
 import random  # noqa: E402
 import sys  # noqa: E402
@@ -30,6 +31,7 @@ import float32  # noqa: E402
 import mlp  # noqa: E402
 import scalar  # noqa: E402
 import small_adam  # noqa: E402
+from _common import timed  # noqa: E402
 from _timing import interleaved  # noqa: E402
 
 try:
@@ -50,7 +52,7 @@ def cnn_rows(repeat: int) -> list[Row]:
     base = cnn.torch_step(x, y)
     if base is not None:
         fns["torch"] = base
-    t = interleaved(fns, repeat=repeat, warmup=10)
+    t = timed(fns, repeat=repeat, warmup=10)
     return [(f"CNN LeNet-style b{cnn.BATCH} f32 SGD step", t["pathgrad"], t.get("torch"), "torch CPU", 1.5)]
 
 
@@ -65,8 +67,14 @@ def scalar_rows(repeat: int) -> list[Row]:
         fns["micrograd"] = scalar.micrograd_step(X, y)
     except ImportError:
         pass
-    t = interleaved(fns, repeat=repeat, warmup=1)
-    return [("micrograd demo MLP, scalar graph, full step", t["pathgrad"], t.get("micrograd"), "micrograd", 1.0)]
+    t = timed(fns, repeat=repeat, warmup=1)
+    rows = [("micrograd demo MLP, scalar graph, full step", t["pathgrad"], t.get("micrograd"), "micrograd", 1.0)]
+    gc.disable()  # the cyclic GC costs both engines a lot on 66k-node graphs; timeit's view, for reference
+    try:
+        t = interleaved(fns, repeat=repeat, warmup=1, collect_garbage=False)
+    finally:
+        gc.enable()
+    return rows + [("  the same, cyclic GC off", t["pathgrad"], t.get("micrograd"), "micrograd", None)]
 
 
 def fmt(r: Row) -> str:
@@ -83,6 +91,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer repetitions and shorter chains (a smoke run)")
     args = ap.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)
     q = args.quick
     print(f"python {platform.python_version()}, numpy {np.__version__}, torch {torch.__version__ if torch else '-'}, "
           f"{platform.processor() or platform.machine()}; load {open('/proc/loadavg').read().split()[:3]}"
