@@ -188,9 +188,10 @@ def run_layer_case(name: str, layer: nn.Module, x: Tensor) -> None:
         out = layer(x)
         return out, [x, *layer.parameters()]
     run_forward_case(name, fn)
+    _case[0] = name
     for bname, b in layer.named_buffers() if hasattr(layer, "named_buffers") else []:
         if isinstance(b, Tensor) and b.dtype.kind == "f" and b.dtype != np.float32:
-            _record("final dtype", f"{name}: buffer {bname} is {b.dtype}") if _case.__setitem__(0, name) is None else 0
+            _record("final dtype", f"buffer {bname} is {b.dtype}")
     _case[0] = None
 
 
@@ -221,7 +222,7 @@ def run_optimizer_case(name: str, make: Callable[[list], optim.Optimizer], closu
                     p.data = _spy(p.data)
                     p.grad.data = _spy(p.grad.data)
                 for st in opt.state.values() if hasattr(opt.state, "values") else []:
-                    for k, v in st.items():
+                    for v in st.values():
                         if isinstance(v, Tensor):
                             v.data = _spy(v.data)
                 opt.step()
@@ -257,7 +258,7 @@ def op_cases() -> dict[str, Callable[[], tuple[Tensor, list[Tensor]]]]:
     A, B, M, P = (4, 5), (4, 5), (5, 3), lambda: f32(4, 5, positive=True)
     idx = autograd.tensor(np.array([[0, 1], [2, 3], [4, 0], [1, 1]]))
     mask = autograd.tensor(np.arange(20).reshape(4, 5) % 3 == 0)
-    s64 = autograd.tensor(0.5, dtype=autograd.float64)  # made here, outside the watch: the operand is float64 on purpose
+    s64 = autograd.tensor(0.5, dtype=autograd.float64)  # made outside the watch: float64 on purpose
     return {
         "add": one(lambda a, b: a + b, A, B), "sub": one(lambda a, b: a - b, A, B),
         "mul": one(lambda a, b: a * b, A, B), "div": one(lambda a, b: a / b, A, P),

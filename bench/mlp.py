@@ -60,7 +60,8 @@ def weights(model: nn.Sequential) -> list[tuple[np.ndarray, np.ndarray]]:
 
 
 # ---- pathgrad -------------------------------------------------------------------------------------------------------
-def pathgrad_step(x: np.ndarray, y: np.ndarray, model: nn.Sequential, opt_factory=None) -> Callable[[], autograd.Tensor]:
+def pathgrad_step(x: np.ndarray, y: np.ndarray, model: nn.Sequential,
+                  opt_factory=None) -> Callable[[], autograd.Tensor]:
     opt = (opt_factory or (lambda ps: optim.SGD(ps, lr=LR)))(list(model.parameters()))
     xt, yt = autograd.tensor(x), autograd.tensor(y)
 
