@@ -205,7 +205,9 @@ def _accumulate_leaf(t: Tensor, g: Tensor, create_graph: bool) -> None:
     if t.grad is None:
         # A fresh, writable array the leaf owns: the same gradient tensor may reach several leaves (a + b gives both
         # the output's gradient), and users and optimisers modify .grad in place.
-        t.grad = g if create_graph else Tensor._make(np.array(g.data, copy=True))
+        # C order, so that in-place updates of the gradient (or with it) run at full speed even when backward
+        # produced it as a transposed view.
+        t.grad = g if create_graph else Tensor._make(np.array(g.data, order="C"))
     else:
         t.grad = t.grad + g
 

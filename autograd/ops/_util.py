@@ -30,6 +30,11 @@ def binary(a: Any, b: Any) -> tuple[Any, Any]:
     ta, tb = isinstance(a, Tensor), isinstance(b, Tensor)
     if ta and tb and a.data.dtype == b.data.dtype:
         return a, b
+    # numpy scalars (np.float64 subclasses float) count as Python numbers, as in torch: no promotion.
+    if isinstance(a, np.generic) and a.ndim == 0:
+        a = a.item()
+    if isinstance(b, np.generic) and b.ndim == 0:
+        b = b.item()
     if not ta and not isinstance(a, int | float | bool):
         a, ta = Tensor(a) if not isinstance(a, np.ndarray | np.generic) else Tensor._make(np.asarray(a)), True
     if not tb and not isinstance(b, int | float | bool):

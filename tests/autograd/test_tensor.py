@@ -129,3 +129,15 @@ def test_module_level_functions_mirror_methods():
     assert ag.pad(ag.ones(2), (1, 1)).tolist() == [0.0, 1.0, 1.0, 0.0]
     np.testing.assert_allclose(ag.softmax(x, 1).sum(1).numpy(), [1.0, 1.0], rtol=1e-6)
     assert x.var(1, correction=0).tolist() == pytest.approx([2.25, 1.5625])
+
+
+def test_numpy_scalars_do_not_promote_like_python_scalars():
+    x = ag.ones(3)
+    assert (x * np.float64(0.5)).dtype == ag.float32
+    assert (np.float64(2.0) + x).dtype == ag.float32
+
+
+def test_leaf_gradients_are_c_contiguous_even_from_transposed_products():
+    w = ag.randn(4, 5, requires_grad=True)
+    (ag.randn(2, 5) @ w.mT).sum().backward()
+    assert w.grad.data.flags["C_CONTIGUOUS"]
