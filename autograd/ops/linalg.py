@@ -20,8 +20,13 @@ class MatMul(Function):
     @staticmethod
     def backward(ctx, grad):
         a, b = saved_or_args(ctx)
-        return (grad @ b.mT if ctx.needs_input_grad[0] else None,
-                a.mT @ grad if ctx.needs_input_grad[1] else None)
+        grad_b = None
+        if ctx.needs_input_grad[1]:
+            flags = ctx.args[1].data.flags
+            # x @ W.mT (nn.Linear) makes b a transposed view of W: compute b's gradient transposed as well,
+            # (Z̄ᵀ A)ᵀ = Aᵀ Z̄, so that W's gradient comes out in W's own memory order, not as a strided view.
+            grad_b = (grad.mT @ a).mT if flags.f_contiguous and not flags.c_contiguous else a.mT @ grad
+        return (grad @ b.mT if ctx.needs_input_grad[0] else None, grad_b)
 
     @staticmethod
     def jvp(ctx, ta, tb):
