@@ -19,6 +19,7 @@ from .optimizer import (
     increment,
     lerp_,
     step_tensor,
+    weight_decay_,
     zeros_like,
 )
 
@@ -81,11 +82,7 @@ class NAdam(Optimizer):
                     state["exp_avg_sq"] = zeros_like(p)
                 step = increment(state["step"])
                 bias_correction2 = 1 - beta2**step
-                if weight_decay != 0:
-                    if group["decoupled_weight_decay"]:
-                        p.data *= 1 - lr * weight_decay
-                    else:
-                        grad = grad + weight_decay * p.data
+                grad = weight_decay_(p, grad, lr, weight_decay, group["decoupled_weight_decay"])
 
                 mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
                 mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))

@@ -284,6 +284,19 @@ def grad_array(p: Tensor, maximize: bool = False) -> np.ndarray:
     return np.negative(g) if maximize else g
 
 
+def weight_decay_(p: Tensor, grad: np.ndarray, lr: float, weight_decay: float, decoupled: bool) -> np.ndarray:
+    """Apply weight decay; returns the gradient to use.
+
+    L2 (``decoupled=False``): g ← g + λθ, the gradient of the penalty (λ/2)‖θ‖². Decoupled (AdamW's):
+    θ ← θ(1 − lr·λ), shrinking the weights directly, outside the adaptive scaling."""
+    if weight_decay == 0:
+        return grad
+    if decoupled:
+        p.data *= 1 - lr * weight_decay
+        return grad
+    return grad + weight_decay * p.data
+
+
 def lerp_(buf: np.ndarray, end: np.ndarray, weight: float) -> np.ndarray:
     """``buf ← buf + weight·(end − buf)`` in place, the two-branch form torch's ``lerp_`` uses.
 

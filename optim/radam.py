@@ -20,6 +20,7 @@ from .optimizer import (
     increment,
     lerp_,
     step_tensor,
+    weight_decay_,
     zeros_like,
 )
 
@@ -80,11 +81,7 @@ class RAdam(Optimizer):
                     state["exp_avg"] = zeros_like(p)
                     state["exp_avg_sq"] = zeros_like(p)
                 step = increment(state["step"])
-                if weight_decay != 0:
-                    if group["decoupled_weight_decay"]:
-                        p.data *= 1 - lr * weight_decay
-                    else:
-                        grad = grad + weight_decay * p.data
+                grad = weight_decay_(p, grad, lr, weight_decay, group["decoupled_weight_decay"])
                 exp_avg, exp_avg_sq = state["exp_avg"].data, state["exp_avg_sq"].data
                 lerp_(exp_avg, grad, 1 - beta1)
                 exp_avg_sq *= beta2

@@ -1,6 +1,7 @@
 """All differentiable ops, one family per file. ``Tensor`` methods and the ``autograd.*`` functions call these."""
 
-from .arithmetic import Add, Cast, Clone, Div, Mul, Neg, Pow, Sub, add, cast, clone, div, mul, neg, pow, sub
+from ._util import cast
+from .arithmetic import Add, Cast, Clone, Div, Mul, Neg, Pow, Sub, add, clone, div, mul, neg, pow, sub
 from .elementwise import (
     Abs,
     Clamp,

@@ -65,9 +65,11 @@ def keepdim_shape(shape: tuple, dims: tuple) -> tuple:
     return tuple(1 if i in dims else s for i, s in enumerate(shape))
 
 
-def cast(x: Tensor, dtype: np.dtype) -> Tensor:
-    from .arithmetic import Cast
+def cast(x: Tensor, dtype: Any) -> Tensor:
+    """x converted to ``dtype`` (differentiably); x itself when it already has it."""
+    from .arithmetic import Cast  # arithmetic imports this module
 
+    dtype = np.dtype(dtype)
     return x if x.dtype == dtype else Cast.apply(x, dtype)
 
 

@@ -10,9 +10,10 @@ from typing import Any
 
 import numpy as np
 
+from ..dtypes import get_default_dtype
 from ..function import Function
 from ..tensor import Tensor
-from ._util import add_tangents, binary, needs_grad, save_cross, saved_or_args, tensors_or_none, value
+from ._util import add_tangents, binary, cast, needs_grad, save_cross, saved_or_args, tensors_or_none, value
 
 
 class Add(Function):
@@ -192,9 +193,6 @@ def mul(a: Any, b: Any) -> Tensor:
 def div(a: Any, b: Any) -> Tensor:
     a, b = binary(a, b)
     if isinstance(a, Tensor) and a.data.dtype.kind in "biu" and (not isinstance(b, Tensor) or b.dtype.kind in "biu"):
-        from ..dtypes import get_default_dtype
-        from ._util import cast
-
         a = cast(a, get_default_dtype())  # true division of integers gives floats, as in torch
         b = b if not isinstance(b, Tensor) else cast(b, get_default_dtype())
     return Div.apply(a, b)
@@ -206,10 +204,6 @@ def pow(a: Any, b: Any) -> Tensor:
 
 def neg(a: Tensor) -> Tensor:
     return Neg.apply(a)
-
-
-def cast(a: Tensor, dtype: Any) -> Tensor:
-    return a if a.dtype == dtype else Cast.apply(a, np.dtype(dtype))
 
 
 def clone(a: Tensor) -> Tensor:

@@ -11,9 +11,10 @@ from typing import Any
 
 import numpy as np
 
+from ..dtypes import get_default_dtype
 from ..function import Function
 from ..tensor import Tensor
-from ._util import binary, saved_or_args, tensors_or_none, value
+from ._util import binary, cast, saved_or_args, tensors_or_none, value
 
 
 def _const(mask: np.ndarray, like: Tensor) -> Tensor:
@@ -465,9 +466,6 @@ def _float(x: Tensor) -> Tensor:
     if not isinstance(x, Tensor):
         x = Tensor(x)
     if x.data.dtype.kind != "f":
-        from ..dtypes import get_default_dtype
-        from ._util import cast
-
         return cast(x, get_default_dtype())
     return x
 

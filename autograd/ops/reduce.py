@@ -12,7 +12,7 @@ import numpy as np
 
 from ..function import Function
 from ..tensor import Tensor
-from ._util import keepdim_shape, norm_dims
+from ._util import cast, keepdim_shape, norm_dims
 
 
 def _expand_back(grad: Tensor, shape: tuple, dims: tuple) -> Tensor:
@@ -174,8 +174,6 @@ def _nonzero(out: Tensor) -> Tensor:
 def sum(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     dims = norm_dims(dim, x.ndim)
     if x.data.dtype.kind in "bu" or x.data.dtype.kind == "i" and x.data.dtype.itemsize < 8:
-        from ._util import cast
-
         x = cast(x, np.dtype("int64"))  # torch sums integers and bools as int64
     return Sum.apply(x, dims, keepdim)
 
