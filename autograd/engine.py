@@ -108,27 +108,32 @@ def _seed(tensors: Sequence[Tensor], grads: Sequence[Any] | None, op: str) -> tu
 
 def _run(roots: list[Tensor], seeds: list[Tensor], retain_graph: bool, create_graph: bool,
          capture: dict | None, only: set | None) -> dict:
-    """The sweep. ``capture``: return the gradients of these tensors instead of touching any ``.grad``."""
-    found: dict[int, Tensor] = {}
+    """The sweep. ``capture``: return the gradients of these tensors instead of touching any ``.grad``.
+
+    Without ``create_graph`` nothing needs recording, so the sweep runs on plain numpy arrays: an adjoint is an array,
+    and an op whose backward formula also works on arrays (``Function.array_backward``) gets arrays. With it, adjoints
+    are Tensors and every formula runs as recorded Tensor ops, so the gradients can be differentiated again.
+    """
+    on_arrays = not create_graph
+    found: dict[int, Any] = {}
     adjoints: dict[Function, list] = {}  # node -> the gradient so far of each of its outputs
+    # Arrays a leaf must copy rather than adopt as its .grad: the caller's seeds, what hooks saw, what a leaf
+    # already adopted (Add's backward hands the same array to both inputs).
+    shared: set[int] = set()
 
-    def add(x: Tensor, y: Tensor) -> Tensor:
-        # Summing the paths into a node. Unless the backward pass itself is being recorded, plain numpy will do.
-        return x + y if create_graph else Tensor._make(np.asarray(x.data + y.data))
-
-    def deliver(t: Tensor, g: Tensor, producer: Function | None, i: int) -> None:
+    def deliver(t: Tensor, g: Any, producer: Function | None, i: int) -> None:
         if producer is not None:
             slots = adjoints.get(producer)
             if slots is None:
                 adjoints[producer] = slots = [None] * len(producer.output_meta)
-            slots[i] = g if slots[i] is None else add(slots[i], g)
+            slots[i] = g if slots[i] is None else slots[i] + g  # paths into one node add up
         elif capture is not None:
             if id(t) in capture:
-                found[id(t)] = g if id(t) not in found else add(found[id(t)], g)
+                found[id(t)] = g if id(t) not in found else found[id(t)] + g
         elif only is None or id(t) in only:
-            _accumulate_leaf(t, g, create_graph)
+            _accumulate_leaf(t, g, on_arrays, shared)
 
-    # The sweep allocates many short-lived tensors but no reference cycles, so the cyclic garbage collector's
+    # The sweep allocates many short-lived objects but no reference cycles, so the cyclic garbage collector's
     # periodic scans of every live object (the whole graph) would only cost time: pause it for the sweep.
     gc_was_enabled = gc.isenabled()
     gc.disable()
@@ -137,19 +142,25 @@ def _run(roots: list[Tensor], seeds: list[Tensor], retain_graph: bool, create_gr
     _state.anomaly = False  # the ops inside backward are checked as one step each (_check_backward), not as forwards
     try:
         for t, g in zip(roots, seeds):
+            if on_arrays:
+                g = g.data
+                shared.add(id(g))
             deliver(t, g, t.grad_fn, t._output_nr)
         for node in topological_order([t.grad_fn for t in roots if t.grad_fn is not None]):
             grads = adjoints.pop(node, None)
             if grads is None:
                 continue
             if capture or hasattr(node, "output_hooks"):
-                _output_hooks(node, grads, capture, found)
+                _output_hooks(node, grads, capture, found, on_arrays, shared)
             if node.materialize_grads:
                 for k, g in enumerate(grads):
                     if g is None:  # an output nobody used: its gradient is zero
                         shape, dtype = node.output_meta[k]
-                        grads[k] = Tensor._make(np.zeros(shape, dtype=dtype))
-            input_grads = node.backward(node, *grads)
+                        grads[k] = np.zeros(shape, dtype=dtype) if on_arrays else Tensor._make(np.zeros(shape, dtype))
+            if on_arrays and not node.array_backward:  # a formula written for Tensors only: wrap, run, unwrap
+                input_grads = _unwrap(node.backward(node, *[_wrap(g) for g in grads]))
+            else:
+                input_grads = node.backward(node, *grads)
             if not isinstance(input_grads, tuple):
                 input_grads = (input_grads,)
             if len(input_grads) != len(node.args):
@@ -163,65 +174,95 @@ def _run(roots: list[Tensor], seeds: list[Tensor], retain_graph: bool, create_gr
             for arg, g, needed, producer, i in zip(node.args, input_grads, node.needs_input_grad,
                                                    node._producers, node._output_nrs):
                 if needed and g is not None:
-                    if g.__class__ is not Tensor or g.data.shape != arg.data.shape or g.data.dtype != arg.data.dtype:
-                        g = _reduce_to(g, arg, node)
+                    # An array (or numpy scalar) when on arrays, else a Tensor; of the input's shape and dtype.
+                    data = arg.data
+                    if on_arrays:
+                        if g.shape != data.shape or g.dtype != data.dtype:
+                            g = _reduce_to(g, arg, node, on_arrays)
+                    elif g.__class__ is not Tensor or g.data.shape != data.shape or g.data.dtype != data.dtype:
+                        g = _reduce_to(g, arg, node, on_arrays)
                     deliver(arg, g, producer, i)
     finally:
         _state.enabled, _state.anomaly = prev, anomaly
         if gc_was_enabled:
             gc.enable()
+    if on_arrays:
+        return {k: Tensor._make(np.asarray(g)) for k, g in found.items()}
     return found
 
 
-def _reduce_to(g: Any, inp: Tensor, node: Function) -> Tensor:
+def _wrap(g: Any) -> Tensor | None:
+    return None if g is None else Tensor._make(np.asarray(g))
+
+
+def _unwrap(gs: Any) -> Any:
+    if isinstance(gs, tuple):
+        return tuple([_unwrap(g) for g in gs])
+    return gs.data if isinstance(gs, Tensor) else gs if gs is None else np.asarray(gs)
+
+
+def _reduce_to(g: Any, inp: Tensor, node: Function, on_arrays: bool) -> Any:
     """Make ``g`` a gradient for ``inp``: undo broadcasting by summing, and cast to inp's dtype.
 
     This is the one place broadcasting is undone: if y = f(x) broadcast x's dims, then every copy of x contributed to
-    y, so x's adjoint is the sum of the copies' adjoints.
+    y, so x's adjoint is the sum of the copies' adjoints. ``g`` is a Tensor (recording) or an array; so is the result.
     """
-    if not isinstance(g, Tensor):
+    tensor = not on_arrays
+    if on_arrays:
+        g = np.asarray(g.data if isinstance(g, Tensor) else g)
+    elif not isinstance(g, Tensor):
         g = Tensor._make(np.asarray(g, dtype=inp.data.dtype))
-    if g.shape != inp.shape:
-        shape = inp.shape
+    shape = inp.data.shape
+    if g.shape != shape:
         lead = g.ndim - len(shape)
         if lead < 0 or any(s != 1 and s != gs for s, gs in zip(shape, g.shape[lead:])):
-            raise RuntimeError(f"{node.name()} returned a gradient of shape {g.shape}, which cannot be reduced to "
-                               f"its input's shape {shape}")
+            raise RuntimeError(f"{node.name()} returned a gradient of shape {tuple(g.shape)}, which cannot be reduced "
+                               f"to its input's shape {shape}")
         dims = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape) if s == 1 and g.shape[lead + i] != 1)
         if dims:
-            g = g.sum(dims, keepdim=True)
+            g = g.sum(dims, keepdim=True) if tensor else g.sum(dims, keepdims=True)
         g = g.reshape(shape)
-    if g.data.dtype != inp.data.dtype:
-        g = g.to(inp.data.dtype)
+    if g.dtype != inp.data.dtype:
+        g = g.to(inp.data.dtype) if tensor else g.astype(inp.data.dtype)
     return g
 
 
-def _accumulate_leaf(t: Tensor, g: Tensor, create_graph: bool) -> None:
+def _accumulate_leaf(t: Tensor, g: Any, on_arrays: bool, shared: set) -> None:
     if t._hooks:
         for hook in t._hooks:
-            r = hook(g)
+            r = hook(_wrap(g) if on_arrays else g)
             if r is not None:
-                g = r
-    if t.grad is None:
-        # A fresh, writable array the leaf owns: the same gradient tensor may reach several leaves (a + b gives both
-        # the output's gradient), and users and optimisers modify .grad in place.
-        # C order, so that in-place updates of the gradient (or with it) run at full speed even when backward
-        # produced it as a transposed view.
-        t.grad = g if create_graph else Tensor._make(np.array(g.data, order="C"))
+                g = r.data if on_arrays and isinstance(r, Tensor) else r
+        if on_arrays:
+            shared.add(id(g))
+    if not on_arrays:  # a recorded gradient: keep it as is, history included
+        t.grad = g if t.grad is None else t.grad + g
+    elif t.grad is not None:
+        t.grad = Tensor._make(np.asarray(t.grad.data + g))
+    elif (g.__class__ is np.ndarray and g.base is None and g.flags.c_contiguous and g.flags.writeable
+          and id(g) not in shared):
+        # A fresh array this sweep computed and nobody else holds: the leaf can own it without a copy.
+        shared.add(id(g))
+        t.grad = Tensor._make(g)
     else:
-        t.grad = t.grad + g
+        # Users and optimisers modify .grad in place, so the leaf gets its own copy, in C order so that those
+        # in-place updates run at full speed even when backward produced a transposed view.
+        t.grad = Tensor._make(np.array(g, order="C"))
 
 
-def _output_hooks(node: Function, grads: list, capture: dict | None, found: dict) -> None:
+def _output_hooks(node: Function, grads: list, capture: dict | None, found: dict, on_arrays: bool,
+                  shared: set) -> None:
     hooks = getattr(node, "output_hooks", None)
     if hooks:
         for i, fns in hooks.items():
             if grads[i] is None:
                 continue
             for fn in fns:
-                r = fn(grads[i])
+                r = fn(_wrap(grads[i]) if on_arrays else grads[i])
                 if r is not None:
-                    grads[i] = r
+                    grads[i] = r.data if on_arrays and isinstance(r, Tensor) else r
+            if on_arrays:
+                shared.add(id(grads[i]))  # a hook (retain_grad) may keep it
     if capture:
         for t in capture.values():
             if t.grad_fn is node and grads[t._output_nr] is not None:
@@ -230,7 +271,8 @@ def _output_hooks(node: Function, grads: list, capture: dict | None, found: dict
 
 def _check_backward(node: Function, grads: tuple) -> None:
     for i, g in enumerate(grads):
-        if isinstance(g, Tensor) and g.data.dtype.kind == "f" and not np.isfinite(g.data).all():
+        g = g.data if isinstance(g, Tensor) else g
+        if g is not None and np.asarray(g).dtype.kind == "f" and not np.isfinite(g).all():
             where = f"\nThe forward op was called from:\n{node._creation}" if node._creation else ""
             raise RuntimeError(f"detect_anomaly: function {node.name()} returned NaN/Inf values in its gradient "
                                f"for input {i}.{where}")

@@ -9,6 +9,8 @@ creates a graph node. The node *is* ``ctx``: an instance of the Function class t
 ``backward(ctx, *grad_outputs)`` returns one gradient per forward argument (None where there is none) and is written
 with Tensor ops, so that running it while recording (``create_graph=True``) yields differentiable gradients. The
 engine reduces each gradient to its input's shape (undoing broadcasting), so a backward may return the broadcast shape.
+A built-in op whose formula reads the same on numpy arrays sets ``array_backward``: then a plain ``backward()``
+evaluates that one formula on arrays, much faster, and ``create_graph=True`` on Tensors.
 """
 
 from __future__ import annotations
@@ -41,6 +43,10 @@ class Function:
     _producers: tuple = ()
     _output_nrs: tuple = ()
     scope: tuple = ()
+    # Set by ops whose backward formula is written with what numpy arrays and Tensors share (operators, ``.mT``,
+    # ``.reshape``, ``.sum(dim)``, the helpers in ``ops/_util.py``). Without create_graph the engine then runs it on
+    # plain arrays, skipping the Tensor bookkeeping; other Functions (users' too) always get Tensors.
+    array_backward = False
 
     # ---- the contract a subclass fills in -------------------------------------------------------------------------
     @staticmethod

@@ -73,9 +73,35 @@ def cast(x: Tensor, dtype: Any) -> Tensor:
     return x if x.dtype == dtype else Cast.apply(x, dtype)
 
 
-def saved_or_args(ctx: Any) -> tuple:
-    """Saved tensors, with the constant (non-Tensor) arguments filled in where None was saved."""
-    return tuple(ctx.args[i] if t is None else t for i, t in enumerate(ctx.saved_tensors))
+def saved_or_args(ctx: Any, like: Any = None) -> tuple:
+    """Saved tensors, with the constant (non-Tensor) arguments filled in where None was saved. As plain arrays when
+    ``like`` (the incoming gradient) is an array: the engine is running the backward formula on numbers."""
+    saved, args = ctx.saved_tensors, ctx.args
+    if like is None or like.__class__ is Tensor:
+        return tuple([args[i] if t is None else t for i, t in enumerate(saved)])
+    return tuple([args[i] if t is None else t.data for i, t in enumerate(saved)])
+
+
+def saved_values(ctx: Any, like: Any) -> tuple:
+    """``ctx.saved_tensors``, as plain arrays when ``like`` (the incoming gradient) is an array."""
+    saved = ctx.saved_tensors
+    return saved if like.__class__ is Tensor else tuple([None if t is None else t.data for t in saved])
+
+
+def const(x: Any, like: Any) -> Any:
+    """A constant array (a mask, a slope) in ``like``'s kind and dtype, to multiply a gradient or tangent with."""
+    x = np.asarray(x, dtype=like.dtype)
+    return Tensor._make(x) if like.__class__ is Tensor else x
+
+
+def sum_keepdim(x: Any, dims: Any) -> Any:
+    """x summed over ``dims``, keeping them as size 1: for a Tensor (recorded) or an array."""
+    return x.sum(dims, keepdim=True) if x.__class__ is Tensor else x.sum(dims, keepdims=True)
+
+
+def exp(x: Any) -> Any:
+    """eˣ of a Tensor (recorded) or an array."""
+    return x.exp() if x.__class__ is Tensor else np.exp(x)
 
 
 def needs_grad(x: Any) -> bool:

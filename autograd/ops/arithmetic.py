@@ -19,6 +19,8 @@ from ._util import add_tangents, binary, cast, needs_grad, save_cross, saved_or_
 class Add(Function):
     """z = a + b.   ∂z/∂a = 1,  ∂z/∂b = 1."""
 
+    array_backward = True
+
     @staticmethod
     def forward(ctx, a, b):
         return value(a) + value(b)
@@ -34,6 +36,8 @@ class Add(Function):
 
 class Sub(Function):
     """z = a − b.   ∂z/∂a = 1,  ∂z/∂b = −1."""
+
+    array_backward = True
 
     @staticmethod
     def forward(ctx, a, b):
@@ -51,6 +55,8 @@ class Sub(Function):
 class Mul(Function):
     """z = a·b.   ∂z/∂a = b,  ∂z/∂b = a."""
 
+    array_backward = True
+
     @staticmethod
     def forward(ctx, a, b):
         save_cross(ctx, a, b)
@@ -58,7 +64,7 @@ class Mul(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        a, b = saved_or_args(ctx)
+        a, b = saved_or_args(ctx, grad)
         return (grad * b if ctx.needs_input_grad[0] else None,
                 grad * a if ctx.needs_input_grad[1] else None)
 
@@ -71,6 +77,8 @@ class Mul(Function):
 class Div(Function):
     """z = a / b.   ∂z/∂a = 1/b,  ∂z/∂b = −a/b²."""
 
+    array_backward = True
+
     @staticmethod
     def forward(ctx, a, b):
         # 1/b serves both gradients; a only b's.
@@ -80,7 +88,7 @@ class Div(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        a, b = saved_or_args(ctx)
+        a, b = saved_or_args(ctx, grad)
         return (grad / b if ctx.needs_input_grad[0] else None,
                 -grad * a / (b * b) if ctx.needs_input_grad[1] else None)
 
@@ -92,6 +100,8 @@ class Div(Function):
 
 class Neg(Function):
     """z = −a.   ∂z/∂a = −1."""
+
+    array_backward = True
 
     @staticmethod
     def forward(ctx, a):
@@ -145,6 +155,8 @@ def _dpow_db(a: Any, b: Any) -> Any:
 class Cast(Function):
     """z = a converted to another dtype.   ∂z/∂a = 1 (the engine casts the gradient back to a's dtype)."""
 
+    array_backward = True
+
     @staticmethod
     def forward(ctx, a, dtype):
         return a.data.astype(dtype)
@@ -160,6 +172,8 @@ class Cast(Function):
 
 class Clone(Function):
     """z = a copied into new memory.   ∂z/∂a = 1."""
+
+    array_backward = True
 
     @staticmethod
     def forward(ctx, a):

@@ -14,16 +14,13 @@ import numpy as np
 from ..dtypes import get_default_dtype
 from ..function import Function
 from ..tensor import Tensor
-from ._util import binary, cast, saved_or_args, tensors_or_none, value
-
-
-def _const(mask: np.ndarray, like: Tensor) -> Tensor:
-    """A constant tensor (no graph) with ``like``'s dtype: masks and slopes that multiply gradients."""
-    return Tensor._make(mask.astype(like.data.dtype))
+from ._util import binary, cast, const, saved_or_args, saved_values, tensors_or_none, value
 
 
 class Exp(Function):
     """z = eˣ.   dz/dx = eˣ = z."""
+
+    array_backward = True
 
     @staticmethod
     def forward(ctx, x):
@@ -33,7 +30,7 @@ class Exp(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        (out,) = ctx.saved_tensors
+        (out,) = saved_values(ctx, grad)
         return grad * out
 
     @staticmethod
@@ -44,6 +41,8 @@ class Exp(Function):
 class Log(Function):
     """z = ln x.   dz/dx = 1/x."""
 
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -51,7 +50,7 @@ class Log(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad / ctx.saved_tensors[0]
+        return grad / saved_values(ctx, grad)[0]
 
     @staticmethod
     def jvp(ctx, t):
@@ -61,6 +60,8 @@ class Log(Function):
 class Log1p(Function):
     """z = ln(1 + x).   dz/dx = 1/(1 + x)."""
 
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -68,7 +69,7 @@ class Log1p(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad / (ctx.saved_tensors[0] + 1)
+        return grad / (saved_values(ctx, grad)[0] + 1)
 
     @staticmethod
     def jvp(ctx, t):
@@ -78,6 +79,8 @@ class Log1p(Function):
 class Sqrt(Function):
     """z = √x.   dz/dx = 1/(2√x) = 1/(2z)."""
 
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x):
         out = Tensor._make(np.sqrt(x.data))
@@ -86,7 +89,7 @@ class Sqrt(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad / (ctx.saved_tensors[0] * 2)
+        return grad / (saved_values(ctx, grad)[0] * 2)
 
     @staticmethod
     def jvp(ctx, t):
@@ -130,6 +133,8 @@ class Cos(Function):
 class Tanh(Function):
     """z = tanh x.   dz/dx = 1 − z²."""
 
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x):
         out = Tensor._make(np.tanh(x.data))
@@ -138,7 +143,7 @@ class Tanh(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        (out,) = ctx.saved_tensors
+        (out,) = saved_values(ctx, grad)
         return grad * (1 - out * out)
 
     @staticmethod
@@ -149,6 +154,8 @@ class Tanh(Function):
 
 class Sigmoid(Function):
     """z = σ(x) = 1/(1 + e⁻ˣ).   dz/dx = z(1 − z)."""
+
+    array_backward = True
 
     @staticmethod
     def forward(ctx, x):
@@ -161,7 +168,7 @@ class Sigmoid(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        (out,) = ctx.saved_tensors
+        (out,) = saved_values(ctx, grad)
         return grad * out * (1 - out)
 
     @staticmethod
@@ -194,6 +201,8 @@ class Erf(Function):
 class Abs(Function):
     """z = |x|.   dz/dx = sign(x) (0 at x = 0, as torch)."""
 
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -201,15 +210,17 @@ class Abs(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * _const(np.sign(ctx.saved_tensors[0].data), grad)
+        return grad * const(np.sign(ctx.saved_tensors[0].data), grad)
 
     @staticmethod
     def jvp(ctx, t):
-        return t * _const(np.sign(ctx.saved_tensors[0].data), t)
+        return t * const(np.sign(ctx.saved_tensors[0].data), t)
 
 
 class Relu(Function):
     """z = max(x, 0).   dz/dx = 1 where x > 0, else 0."""
+
+    array_backward = True
 
     @staticmethod
     def forward(ctx, x):
@@ -219,15 +230,17 @@ class Relu(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * _const(ctx.saved_tensors[0].data > 0, grad)
+        return grad * const(ctx.saved_tensors[0].data > 0, grad)
 
     @staticmethod
     def jvp(ctx, t):
-        return t * _const(ctx.saved_tensors[0].data > 0, t)
+        return t * const(ctx.saved_tensors[0].data > 0, t)
 
 
 class LeakyRelu(Function):
     """z = x if x > 0 else slope·x.   dz/dx = 1 where x > 0, else slope."""
+
+    array_backward = True
 
     @staticmethod
     def forward(ctx, x, negative_slope):
@@ -237,16 +250,18 @@ class LeakyRelu(Function):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        return grad * _const(np.where(x.data > 0, 1.0, ctx.args[1]), grad), None
+        return grad * const(np.where(x.data > 0, 1.0, ctx.args[1]), grad), None
 
     @staticmethod
     def jvp(ctx, t, _):
         (x,) = ctx.saved_tensors
-        return t * _const(np.where(x.data > 0, 1.0, ctx.args[1]), t)
+        return t * const(np.where(x.data > 0, 1.0, ctx.args[1]), t)
 
 
 class Sign(Function):
     """z = sign(x).   dz/dx = 0 (a step has zero derivative almost everywhere)."""
+
+    array_backward = True
 
     @staticmethod
     def forward(ctx, x):
@@ -264,6 +279,8 @@ class Sign(Function):
 class Step(Function):
     """z = 1 if x ≥ 0 else 0 (the threshold unit g of lecture 000, g(0) = 1).   dz/dx = 0."""
 
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x):
         return (x.data >= 0).astype(x.data.dtype)
@@ -280,6 +297,8 @@ class Step(Function):
 class Clamp(Function):
     """z = min(max(x, lo), hi).   dz/dx = 1 where lo ≤ x ≤ hi, else 0."""
 
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x, lo, hi):
         ctx.save_for_backward(x)
@@ -294,7 +313,7 @@ class Clamp(Function):
         return t * _clamp_mask(ctx, t)
 
 
-def _clamp_mask(ctx: Function, like: Tensor) -> Tensor:
+def _clamp_mask(ctx: Function, like: Any) -> Any:
     x = ctx.saved_tensors[0].data
     lo, hi = ctx.args[1], ctx.args[2]
     mask = np.ones(x.shape, dtype=bool)
@@ -302,11 +321,13 @@ def _clamp_mask(ctx: Function, like: Tensor) -> Tensor:
         mask &= x >= lo
     if hi is not None:
         mask &= x <= hi
-    return _const(mask, like)
+    return const(mask, like)
 
 
 class Maximum(Function):
     """z = max(a, b) elementwise.   ∂z/∂a = 1 where a > b, ½ where a = b (ties split, as torch), else 0."""
+
+    array_backward = True
 
     @staticmethod
     def forward(ctx, a, b):
@@ -326,6 +347,8 @@ class Maximum(Function):
 class Minimum(Function):
     """z = min(a, b) elementwise.   ∂z/∂a = 1 where a < b, ½ where a = b, else 0."""
 
+    array_backward = True
+
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(*tensors_or_none(a, b))
@@ -341,11 +364,11 @@ class Minimum(Function):
         return _tie_jvp(ctx, ta, tb, larger=False)
 
 
-def _tie_weights(ctx: Function, like: Tensor, larger: bool) -> tuple[Tensor, Tensor]:
+def _tie_weights(ctx: Function, like: Any, larger: bool) -> tuple[Any, Any]:
     a, b = (value(v) for v in saved_or_args(ctx))
     wins = (a > b) if larger else (a < b)
     wa = np.where(a == b, 0.5, wins.astype(float))
-    return _const(wa, like), _const(1 - wa, like)
+    return const(wa, like), const(1 - wa, like)
 
 
 def _tie_jvp(ctx: Function, ta: Any, tb: Any, larger: bool) -> Tensor:

@@ -12,6 +12,8 @@ from ._util import binary, save_cross, saved_or_args
 class MatMul(Function):
     """Z = A @ B (batched over leading dims).   Ā = Z̄ @ Bᵀ,  B̄ = Aᵀ @ Z̄ (the engine sums over broadcast batches)."""
 
+    array_backward = True
+
     @staticmethod
     def forward(ctx, a, b):
         save_cross(ctx, a, b)
@@ -19,7 +21,7 @@ class MatMul(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        a, b = saved_or_args(ctx)
+        a, b = saved_or_args(ctx, grad)
         grad_b = None
         if ctx.needs_input_grad[1]:
             flags = ctx.args[1].data.flags

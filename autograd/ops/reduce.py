@@ -15,15 +15,16 @@ from ..tensor import Tensor
 from ._util import cast, keepdim_shape, norm_dims
 
 
-def _expand_back(grad: Tensor, shape: tuple, dims: tuple) -> Tensor:
-    """The gradient of a reduction over ``dims``, spread back to the input ``shape``."""
-    from .shape import broadcast_to, reshape
-
-    return broadcast_to(reshape(grad, keepdim_shape(shape, dims)), shape)
+def _expand_back(grad: Any, shape: tuple, dims: tuple) -> Any:
+    """The gradient of a reduction over ``dims``, spread back to the input ``shape`` (a Tensor or an array)."""
+    grad = grad.reshape(keepdim_shape(shape, dims))
+    return grad.broadcast_to(shape) if grad.__class__ is Tensor else np.broadcast_to(grad, shape)
 
 
 class Sum(Function):
     """z = Σᵢ xᵢ over dims.   ∂z/∂xᵢ = 1."""
+
+    array_backward = True
 
     @staticmethod
     def forward(ctx, x, dims, keepdim):
@@ -41,6 +42,8 @@ class Sum(Function):
 
 class Mean(Function):
     """z = (1/n) Σᵢ xᵢ over dims.   ∂z/∂xᵢ = 1/n."""
+
+    array_backward = True
 
     @staticmethod
     def forward(ctx, x, dims, keepdim):

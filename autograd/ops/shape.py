@@ -20,6 +20,8 @@ from ._util import as_tensor, cast, norm_dims
 class Reshape(Function):
     """z = x with a new shape.   x̄ = z̄ reshaped back."""
 
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x, shape):
         try:
@@ -30,7 +32,7 @@ class Reshape(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return reshape(grad, ctx.args[0].shape), None
+        return grad.reshape(ctx.args[0].shape), None
 
     @staticmethod
     def jvp(ctx, t, _):
@@ -40,13 +42,16 @@ class Reshape(Function):
 class Permute(Function):
     """z = x with its dims reordered.   x̄ = z̄ with the inverse order."""
 
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x, dims):
         return np.transpose(x.data, dims)
 
     @staticmethod
     def backward(ctx, grad):
-        return permute(grad, tuple(np.argsort(ctx.args[1]))), None
+        inverse = tuple(np.argsort(ctx.args[1]))
+        return (permute(grad, inverse) if grad.__class__ is Tensor else np.transpose(grad, inverse)), None
 
     @staticmethod
     def jvp(ctx, t, _):
@@ -55,6 +60,8 @@ class Permute(Function):
 
 class Expand(Function):
     """z = x broadcast to a larger shape.   x̄ = z̄ summed over the broadcast dims (done by the engine)."""
+
+    array_backward = True
 
     @staticmethod
     def forward(ctx, x, shape):

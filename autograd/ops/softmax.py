@@ -6,11 +6,13 @@ import numpy as np
 
 from ..function import Function
 from ..tensor import Tensor
-from ._util import norm_dims
+from ._util import exp, norm_dims, saved_values, sum_keepdim
 
 
 class Softmax(Function):
     """yᵢ = e^(xᵢ) / Σⱼ e^(xⱼ) along dim.   ∂yᵢ/∂xⱼ = yᵢ(δᵢⱼ − yⱼ), so x̄ = y ⊙ (ȳ − Σⱼ ȳⱼ yⱼ)."""
+
+    array_backward = True
 
     @staticmethod
     def forward(ctx, x, dim):
@@ -21,9 +23,8 @@ class Softmax(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        (y,) = ctx.saved_tensors
-        dim = ctx.args[1]
-        return y * (grad - (grad * y).sum(dim, keepdim=True)), None
+        (y,) = saved_values(ctx, grad)
+        return y * (grad - sum_keepdim(grad * y, ctx.args[1])), None
 
     @staticmethod
     def jvp(ctx, t, _):
@@ -34,6 +35,8 @@ class Softmax(Function):
 class LogSoftmax(Function):
     """zᵢ = xᵢ − log Σⱼ e^(xⱼ) along dim.   x̄ = z̄ − softmax(x) · Σⱼ z̄ⱼ."""
 
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x, dim):
         shifted = x.data - np.max(x.data, axis=dim, keepdims=True)
@@ -43,9 +46,8 @@ class LogSoftmax(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        (z,) = ctx.saved_tensors
-        dim = ctx.args[1]
-        return grad - z.exp() * grad.sum(dim, keepdim=True), None
+        (z,) = saved_values(ctx, grad)
+        return grad - exp(z) * sum_keepdim(grad, ctx.args[1]), None
 
     @staticmethod
     def jvp(ctx, t, _):

@@ -11,7 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor, logsumexp, stack, where
+from autograd import Function, Tensor, logsumexp, stack, where
+from autograd.ops._util import const
 
 _REDUCTIONS = ("none", "mean", "sum")
 
@@ -127,14 +128,44 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, ignore
         raise IndexError(f"Target {int(t[bad].flat[0])} is out of bounds: expected class indices in "
                          f"[0, {n_classes - 1}] for {n_classes} classes")
     safe = np.where(ignored, 0, t).astype(np.int64)
-    picked = input.gather(1, np.expand_dims(safe, 1)).squeeze(1)
     w = np.ones(n_classes, dtype=input.dtype) if weight is None else np.asarray(weight.data, dtype=input.dtype)
     wt = np.where(ignored, 0, w[safe]).astype(input.dtype)  # the per-target weight; 0 for ignored targets
-    loss = -picked * Tensor._make(wt)
-    if reduction == "mean":
-        return loss.sum() / Tensor._make(np.asarray(wt.sum(), dtype=input.dtype))
-    out = loss.sum() if reduction == "sum" else loss
+    out = NllLoss.apply(input, np.expand_dims(safe, 1), wt, reduction)
     return out.squeeze(0) if unbatched and reduction == "none" else out
+
+
+class NllLoss(Function):
+    """ℓᵢ = −wᵢ·x[i, tᵢ] for log-probabilities x (N, C, *), then summed, or divided by Σᵢ wᵢ for the mean.
+    ∂ℓ/∂x[i, c] = −wᵢ (÷ Σ w for the mean) where c = tᵢ, else 0: the loss is linear in x."""
+
+    array_backward = True
+
+    @staticmethod
+    def forward(ctx, x, index, wt, reduction):
+        loss = -np.take_along_axis(x.data, index, axis=1)[:, 0] * wt
+        if reduction == "none":
+            return loss
+        total = loss.sum()
+        return total if reduction == "sum" else total / wt.sum()
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, index, wt, reduction = ctx.args
+        return _nll_coefficients(x, index, wt, reduction, grad), None, None, None
+
+    @staticmethod
+    def jvp(ctx, t, _i, _w, _r):
+        return NllLoss.apply(t, *ctx.args[1:])
+
+
+def _nll_coefficients(x: Tensor, index: np.ndarray, wt: np.ndarray, reduction: str, grad: Any) -> Any:
+    """grad spread onto x's shape: −wᵢ·grad (÷ Σ w for the mean) at each target position, 0 elsewhere."""
+    scale = -wt / wt.sum() if reduction == "mean" else -wt
+    coef = np.zeros(x.shape, dtype=x.dtype)
+    np.put_along_axis(coef, index, np.expand_dims(scale, 1), axis=1)
+    if reduction == "none":
+        grad = grad.reshape(index.shape)  # one gradient per target: broadcast along the class dim
+    return grad * const(coef, grad)
 
 
 def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, ignore_index: int = -100,
