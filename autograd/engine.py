@@ -30,20 +30,18 @@ def topological_order(roots: Sequence[Function]) -> list[Function]:
     after all of its inputs' nodes (post-order); reversing that list puts the output first.
     """
     post: list[Function] = []
-    seen: set[int] = set()
+    seen: set[Function] = set()
     stack: list[tuple[Function, bool]] = [(r, False) for r in reversed(roots)]
     while stack:
         node, inputs_done = stack.pop()
         if inputs_done:
             post.append(node)
-            continue
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        stack.append((node, True))
-        for parent in reversed(node._producers):
-            if parent is not None and id(parent) not in seen:
-                stack.append((parent, False))
+        elif node not in seen:
+            seen.add(node)
+            stack.append((node, True))
+            for parent in reversed(node._producers):
+                if parent is not None and parent not in seen:
+                    stack.append((parent, False))
     post.reverse()
     return post
 
@@ -115,23 +113,22 @@ def _run(roots: list[Tensor], seeds: list[Tensor], retain_graph: bool, create_gr
     are Tensors and every formula runs as recorded Tensor ops, so the gradients can be differentiated again.
     """
     on_arrays = not create_graph
-    found: dict[int, Any] = {}
     adjoints: dict[Function, list] = {}  # node -> the gradient so far of each of its outputs
-    # Arrays a leaf must copy rather than adopt as its .grad: the caller's seeds, what hooks saw, what a leaf
-    # already adopted (Add's backward hands the same array to both inputs).
-    shared: set[int] = set()
+    leaves: dict[int, list] = {}  # id(leaf) -> [leaf, the gradient so far]; accumulated into .grad at the end
 
     def deliver(t: Tensor, g: Any, producer: Function | None, i: int) -> None:
+        # Paths into the same node or leaf add up: this sum is the "sum over paths" of the chain rule.
         if producer is not None:
             slots = adjoints.get(producer)
             if slots is None:
                 adjoints[producer] = slots = [None] * len(producer.output_meta)
-            slots[i] = g if slots[i] is None else slots[i] + g  # paths into one node add up
-        elif capture is not None:
-            if id(t) in capture:
-                found[id(t)] = g if id(t) not in found else found[id(t)] + g
-        elif only is None or id(t) in only:
-            _accumulate_leaf(t, g, on_arrays, shared)
+            slots[i] = g if slots[i] is None else slots[i] + g
+        else:
+            slot = leaves.get(id(t))
+            if slot is None:
+                leaves[id(t)] = [t, g]
+            else:
+                slot[1] = slot[1] + g
 
     # The sweep allocates many short-lived objects but no reference cycles, so the cyclic garbage collector's
     # periodic scans of every live object (the whole graph) would only cost time: pause it for the sweep.
@@ -140,28 +137,28 @@ def _run(roots: list[Tensor], seeds: list[Tensor], retain_graph: bool, create_gr
     prev, anomaly = _state.enabled, _state.anomaly
     _state.enabled = create_graph  # record the backward pass only when asked to
     _state.anomaly = False  # the ops inside backward are checked as one step each (_check_backward), not as forwards
+    found: dict[int, Any] = {}
+    seeds_data = {id(g.data) for g in seeds}
     try:
         for t, g in zip(roots, seeds):
-            if on_arrays:
-                g = g.data
-                shared.add(id(g))
-            deliver(t, g, t.grad_fn, t._output_nr)
+            deliver(t, g.data if on_arrays else g, t.grad_fn, t._output_nr)
         for node in topological_order([t.grad_fn for t in roots if t.grad_fn is not None]):
             grads = adjoints.pop(node, None)
             if grads is None:
-                continue
-            if capture or hasattr(node, "output_hooks"):
-                _output_hooks(node, grads, capture, found, on_arrays, shared)
-            if node.materialize_grads:
+                continue  # no gradient reaches this node
+            if capture or node.output_hooks is not None:
+                _output_hooks(node, grads, capture, found, on_arrays, seeds_data)
+            if len(grads) > 1 and node.materialize_grads:
                 for k, g in enumerate(grads):
                     if g is None:  # an output nobody used: its gradient is zero
                         shape, dtype = node.output_meta[k]
                         grads[k] = np.zeros(shape, dtype=dtype) if on_arrays else Tensor._make(np.zeros(shape, dtype))
+            # The chain rule at this node: its outputs' adjoints in, its inputs' adjoints out.
             if on_arrays and not node.array_backward:  # a formula written for Tensors only: wrap, run, unwrap
                 input_grads = _unwrap(node.backward(node, *[_wrap(g) for g in grads]))
             else:
                 input_grads = node.backward(node, *grads)
-            if not isinstance(input_grads, tuple):
+            if input_grads.__class__ is not tuple:
                 input_grads = (input_grads,)
             if len(input_grads) != len(node.args):
                 raise RuntimeError(f"{node.name()} returned {len(input_grads)} gradients; expected "
@@ -173,15 +170,24 @@ def _run(roots: list[Tensor], seeds: list[Tensor], retain_graph: bool, create_gr
                 _check_backward(node, input_grads)
             for arg, g, needed, producer, i in zip(node.args, input_grads, node.needs_input_grad,
                                                    node._producers, node._output_nrs):
-                if needed and g is not None:
-                    # An array (or numpy scalar) when on arrays, else a Tensor; of the input's shape and dtype.
-                    data = arg.data
-                    if on_arrays:
-                        if g.shape != data.shape or g.dtype != data.dtype:
-                            g = _reduce_to(g, arg, node, on_arrays)
-                    elif g.__class__ is not Tensor or g.data.shape != data.shape or g.data.dtype != data.dtype:
+                if g is None or not needed:
+                    continue
+                # Each input's adjoint must have its shape and dtype (an array when on arrays, else a Tensor).
+                data = arg.data
+                if on_arrays:
+                    if g.shape != data.shape or g.dtype is not data.dtype:
                         g = _reduce_to(g, arg, node, on_arrays)
-                    deliver(arg, g, producer, i)
+                elif g.__class__ is not Tensor or g.data.shape != data.shape or g.data.dtype is not data.dtype:
+                    g = _reduce_to(g, arg, node, on_arrays)
+                deliver(arg, g, producer, i)
+        if capture is not None:  # autograd.grad: return the inputs' gradients, leave every .grad alone
+            for key, (t, g) in leaves.items():
+                if key in capture:
+                    found[key] = g
+        else:
+            for key, (t, g) in leaves.items():
+                if only is None or key in only:
+                    _accumulate_leaf(t, g, on_arrays, seeds_data)
     finally:
         _state.enabled, _state.anomaly = prev, anomaly
         if gc_was_enabled:
@@ -224,25 +230,27 @@ def _reduce_to(g: Any, inp: Tensor, node: Function, on_arrays: bool) -> Any:
         g = g.reshape(shape)
     if g.dtype != inp.data.dtype:
         g = g.to(inp.data.dtype) if tensor else g.astype(inp.data.dtype)
+    elif not tensor and g.__class__ is not np.ndarray:
+        g = np.asarray(g)
     return g
 
 
-def _accumulate_leaf(t: Tensor, g: Any, on_arrays: bool, shared: set) -> None:
+def _accumulate_leaf(t: Tensor, g: Any, on_arrays: bool, foreign: set) -> None:
+    """Add a leaf's gradient (the sum over all paths to it) into ``t.grad``, after the leaf's hooks."""
     if t._hooks:
         for hook in t._hooks:
             r = hook(_wrap(g) if on_arrays else g)
             if r is not None:
                 g = r.data if on_arrays and isinstance(r, Tensor) else r
-        if on_arrays:
-            shared.add(id(g))
+        foreign.add(id(g))  # a hook may have kept it
     if not on_arrays:  # a recorded gradient: keep it as is, history included
         t.grad = g if t.grad is None else t.grad + g
     elif t.grad is not None:
         t.grad = Tensor._make(np.asarray(t.grad.data + g))
     elif (g.__class__ is np.ndarray and g.base is None and g.flags.c_contiguous and g.flags.writeable
-          and id(g) not in shared):
+          and id(g) not in foreign):
         # A fresh array this sweep computed and nobody else holds: the leaf can own it without a copy.
-        shared.add(id(g))
+        foreign.add(id(g))  # (Add's backward hands one array to both inputs: the second leaf copies it)
         t.grad = Tensor._make(g)
     else:
         # Users and optimisers modify .grad in place, so the leaf gets its own copy, in C order so that those
@@ -251,18 +259,16 @@ def _accumulate_leaf(t: Tensor, g: Any, on_arrays: bool, shared: set) -> None:
 
 
 def _output_hooks(node: Function, grads: list, capture: dict | None, found: dict, on_arrays: bool,
-                  shared: set) -> None:
-    hooks = getattr(node, "output_hooks", None)
-    if hooks:
-        for i, fns in hooks.items():
+                  foreign: set) -> None:
+    if node.output_hooks:
+        for i, fns in node.output_hooks.items():
             if grads[i] is None:
                 continue
             for fn in fns:
                 r = fn(_wrap(grads[i]) if on_arrays else grads[i])
                 if r is not None:
                     grads[i] = r.data if on_arrays and isinstance(r, Tensor) else r
-            if on_arrays:
-                shared.add(id(grads[i]))  # a hook (retain_grad) may keep it
+            foreign.add(id(grads[i]))  # a hook (retain_grad) may keep it
     if capture:
         for t in capture.values():
             if t.grad_fn is node and grads[t._output_nr] is not None:

@@ -43,6 +43,7 @@ class Function:
     _producers: tuple = ()
     _output_nrs: tuple = ()
     scope: tuple = ()
+    output_hooks: dict | None = None  # output index -> hooks (Tensor.register_hook on a non-leaf)
     # Set by ops whose backward formula is written with what numpy arrays and Tensors share (operators, ``.mT``,
     # ``.reshape``, ``.sum(dim)``, the helpers in ``ops/_util.py``). Without create_graph the engine then runs it on
     # plain arrays, skipping the Tensor bookkeeping; other Functions (users' too) always get Tensors.
@@ -74,14 +75,16 @@ class Function:
                 f"{self.name()}: trying to backward through the graph a second time (or to read saved tensors "
                 "after they were freed). Pass retain_graph=True to the first backward() if you need a second one."
             )
-        for i, (t, v) in enumerate(zip(self._saved, self._saved_versions)):
+        saved = self._saved
+        for t, v in zip(saved, self._saved_versions):
             if t is not None and t._version != v:
+                i = next(k for k, s in enumerate(saved) if s is t)
                 raise RuntimeError(
                     f"one of the variables needed for gradient computation has been modified by an inplace "
                     f"operation: saved tensor {i} of {self.name()} (shape {t.shape}) is at version {t._version}; "
                     f"expected version {v} instead. Use an out-of-place op (x = x + y, not x += y) before backward."
                 )
-        return self._saved
+        return saved
 
     def mark_non_differentiable(self, *tensors: Tensor) -> None:
         self._non_differentiable = tensors
@@ -141,30 +144,41 @@ class Function:
             # The edges, fixed now: (producer node, output index) per argument; (None, 0) for leaves and constants.
             # Were they read at backward time from args[i].grad_fn instead, an in-place op (d += ...) that later
             # gives args[i] a new history would redirect the edge.
-            needs, producers, nrs = [], [], []
+            producers, needs, nrs = [], [], []
+            inner = False  # whether some input was made by an op (not a leaf or a constant)
             for a in args:
                 if isinstance(a, Tensor):
+                    producer = a.grad_fn
+                    if producer is not None:
+                        inner = True
+                    producers.append(producer)
                     needs.append(a.requires_grad)
-                    producers.append(a.grad_fn)
                     nrs.append(a._output_nr)
                 else:
-                    needs.append(False)
                     producers.append(None)
+                    needs.append(False)
                     nrs.append(0)
-            ctx._producers = tuple(producers)
-            # Small metadata tuples repeat across nodes: share one copy, so that a graph of n nodes holds fewer
-            # objects for the cyclic garbage collector to scan (it walks every live object, repeatedly).
-            ctx._output_nrs = _shared(tuple(nrs))
+            # Small metadata tuples repeat across nodes: share one copy of each, so that a graph of n nodes holds
+            # fewer objects for the cyclic garbage collector to scan (it walks every live object, repeatedly).
+            ctx._producers = tuple(producers) if inner else _shared(tuple(producers))
             ctx.needs_input_grad = _shared(tuple(needs))
-            ctx.output_meta = _shared(tuple([(o.data.shape, o.data.dtype) for o in outs]))
+            ctx._output_nrs = _shared(tuple(nrs))
+            if single:
+                out = outs[0]
+                ctx.output_meta = _shared(((out.data.shape, out.data.dtype),))
+                if out.data.dtype.kind == "f" and not ctx._non_differentiable:
+                    out.grad_fn = ctx
+                    out.requires_grad = True
+            else:
+                ctx.output_meta = _shared(tuple([(o.data.shape, o.data.dtype) for o in outs]))
+                nondiff = ctx._non_differentiable
+                for i, o in enumerate(outs):
+                    if o.data.dtype.kind == "f" and not any(o is n for n in nondiff):
+                        o.grad_fn = ctx
+                        o.requires_grad = True
+                        o._output_nr = i
             if state.scope:
                 ctx.scope = state.scope
-            nondiff = ctx._non_differentiable
-            for i, o in enumerate(outs):
-                if o.data.dtype.kind == "f" and not (nondiff and any(o is n for n in nondiff)):
-                    o.grad_fn = ctx
-                    o.requires_grad = True
-                    o._output_nr = i
         if state.anomaly:
             _check_forward(cls, ctx, outs, record)
         if state.fw_level:
@@ -176,7 +190,7 @@ _SHARED: dict = {}
 
 
 def _shared(t: tuple) -> tuple:
-    """One canonical copy of a small immutable tuple."""
+    """One canonical copy of a small immutable tuple of constants."""
     got = _SHARED.get(t)
     if got is None:
         if len(_SHARED) < 4096:

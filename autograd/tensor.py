@@ -153,7 +153,7 @@ class Tensor:
             hooks = self._hooks
         else:
             node = self.grad_fn
-            if not hasattr(node, "output_hooks"):
+            if node.output_hooks is None:
                 node.output_hooks = {}
             hooks = node.output_hooks.setdefault(self._output_nr, [])
         hooks.append(hook)
