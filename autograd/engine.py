@@ -7,7 +7,8 @@ flowing into it (its adjoint, ē); call its backward to turn ē into the adjoint
 once, so a backward pass costs about as much as the forward pass.
 
 Nodes are the ``Function`` instances recorded in ``tensor.grad_fn``. A node's inputs are ``node.args`` in order, and
-``node.next_functions[i]`` is ``(producer node, output index)`` for input i (``(None, 0)`` for a leaf or constant).
+``node.next_functions[i]`` is ``(producer node, output index)`` for input i (``(None, 0)`` for a leaf or constant):
+``args[i].grad_fn``, unless an in-place op has since given args[i] a new history (``function.edge``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .function import Function
+from .function import Function, edge
 from .grad_mode import _state
 from .tensor import Tensor
 
@@ -39,7 +40,8 @@ def topological_order(roots: Sequence[Function]) -> list[Function]:
         elif node not in seen:
             seen.add(node)
             stack.append((node, True))
-            for parent in reversed(node._producers):
+            for a, k in zip(reversed(node.args), reversed(node._rebases)):
+                parent = a.grad_fn if a.__class__ is Tensor and a._past is None else edge(a, k)[0]
                 if parent is not None and parent not in seen:
                     stack.append((parent, False))
     post.reverse()
@@ -168,8 +170,7 @@ def _run(roots: list[Tensor], seeds: list[Tensor], retain_graph: bool, create_gr
                 node._saved = ()
             if anomaly:
                 _check_backward(node, input_grads)
-            for arg, g, needed, producer, i in zip(node.args, input_grads, node.needs_input_grad,
-                                                   node._producers, node._output_nrs):
+            for arg, g, needed, k in zip(node.args, input_grads, node.needs_input_grad, node._rebases):
                 if g is None or not needed:
                     continue
                 # Each input's adjoint must have its shape and dtype (an array when on arrays, else a Tensor).
@@ -179,7 +180,10 @@ def _run(roots: list[Tensor], seeds: list[Tensor], retain_graph: bool, create_gr
                         g = _reduce_to(g, arg, node, on_arrays)
                 elif g.__class__ is not Tensor or g.data.shape != data.shape or g.data.dtype is not data.dtype:
                     g = _reduce_to(g, arg, node, on_arrays)
-                deliver(arg, g, producer, i)
+                if arg._past is None:  # (edge(arg, k), inlined: no in-place op ever changed arg's history)
+                    deliver(arg, g, arg.grad_fn, arg._output_nr)
+                else:
+                    deliver(arg, g, *edge(arg, k))
         if capture is not None:  # autograd.grad: return the inputs' gradients, leave every .grad alone
             for key, (t, g) in leaves.items():
                 if key in capture:

@@ -40,8 +40,7 @@ class Function:
     needs_input_grad: tuple = ()
     args: tuple = ()
     kwargs: dict | None = None
-    _producers: tuple = ()
-    _output_nrs: tuple = ()
+    _rebases: tuple = ()
     scope: tuple = ()
     output_hooks: dict | None = None  # output index -> hooks (Tensor.register_hook on a non-leaf)
     # Set by ops whose backward formula is written with what numpy arrays and Tensors share (operators, ``.mT``,
@@ -65,6 +64,9 @@ class Function:
     # ---- ctx API used inside forward/backward ---------------------------------------------------------------------
     def save_for_backward(self, *tensors: Tensor | None) -> None:
         """Keep tensors for backward; an in-place change to one of them before backward is detected."""
+        args = self.args
+        if len(tensors) == 2 == len(args) and tensors[0] is args[0] and tensors[1] is args[1]:
+            tensors = args  # both inputs of a binary op (a·b): keep the args tuple, one object fewer per node
         self._saved = tensors
         self._saved_versions = _shared(tuple([0 if t is None else t._version for t in tensors]))
 
@@ -95,7 +97,7 @@ class Function:
     @property
     def next_functions(self) -> tuple:
         """``(producer node, output index)`` for each forward argument; ``(None, 0)`` for leaves and constants."""
-        return tuple(zip(self._producers, self._output_nrs))
+        return tuple([edge(a, k) for a, k in zip(self.args, self._rebases)])
 
     @classmethod
     def name(cls) -> str:
@@ -117,6 +119,7 @@ class Function:
                 if isinstance(a, Tensor) and a.requires_grad:
                     record = True
                     break
+        ctx.args = args
         state.enabled = False
         try:
             raw = cls.forward(ctx, *args, **kwargs)
@@ -138,31 +141,23 @@ class Function:
             outs = tuple([_as_output(o, args) for o in raw])
 
         if record:
-            ctx.args = args
             if kwargs:
                 ctx.kwargs = kwargs
-            # The edges, fixed now: (producer node, output index) per argument; (None, 0) for leaves and constants.
-            # Were they read at backward time from args[i].grad_fn instead, an in-place op (d += ...) that later
-            # gives args[i] a new history would redirect the edge.
-            producers, needs, nrs = [], [], []
-            inner = False  # whether some input was made by an op (not a leaf or a constant)
+            # The edges: input i was made by args[i].grad_fn (its output args[i]._output_nr). An in-place op may
+            # later give args[i] a new history (d += ...); the old one stays in its _past, so note for each input
+            # how many such rebases it has had: ``edge`` finds the producer as it was now.
+            needs, rebases = [], []
             for a in args:
                 if isinstance(a, Tensor):
-                    producer = a.grad_fn
-                    if producer is not None:
-                        inner = True
-                    producers.append(producer)
                     needs.append(a.requires_grad)
-                    nrs.append(a._output_nr)
+                    rebases.append(0 if a._past is None else len(a._past))
                 else:
-                    producers.append(None)
                     needs.append(False)
-                    nrs.append(0)
+                    rebases.append(0)
             # Small metadata tuples repeat across nodes: share one copy of each, so that a graph of n nodes holds
             # fewer objects for the cyclic garbage collector to scan (it walks every live object, repeatedly).
-            ctx._producers = tuple(producers) if inner else _shared(tuple(producers))
             ctx.needs_input_grad = _shared(tuple(needs))
-            ctx._output_nrs = _shared(tuple(nrs))
+            ctx._rebases = _shared(tuple(rebases))
             if single:
                 out = outs[0]
                 ctx.output_meta = _shared(((out.data.shape, out.data.dtype),))
@@ -184,6 +179,17 @@ class Function:
         if state.fw_level:
             _propagate_tangents(cls, ctx, args, outs)
         return outs[0] if single else outs
+
+
+def edge(t: Any, rebases: int) -> tuple[Function | None, int]:
+    """``(producer node, output index)`` of an input ``t`` as it was after ``rebases`` in-place rebases of its history;
+    ``(None, 0)`` for leaves and constants."""
+    if not isinstance(t, Tensor):
+        return None, 0
+    past = t._past
+    if past is None or rebases == len(past):
+        return t.grad_fn, t._output_nr
+    return past[rebases]
 
 
 _SHARED: dict = {}
