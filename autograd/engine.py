@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Sequence
+from heapq import heappop, heappush
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -27,25 +29,24 @@ from .tensor import Tensor
 def topological_order(roots: Sequence[Function]) -> list[Function]:
     """Nodes reachable from ``roots``, each listed before every node that produced one of its inputs.
 
-    A depth-first search with an explicit stack (no recursion, so a 600,000-node chain is fine): a node is emitted
-    after all of its inputs' nodes (post-order); reversing that list puts the output first.
+    Every node is numbered when it is recorded (``Function.apply``), and an op is always recorded after the ops that
+    made its inputs. So: collect the reachable nodes (with an explicit stack, no recursion, so a 600,000-node chain
+    is fine), then sort them newest first.
     """
-    post: list[Function] = []
-    seen: set[Function] = set()
-    stack: list[tuple[Function, bool]] = [(r, False) for r in reversed(roots)]
+    seen: set[Function] = set(roots)
+    stack = list(roots)
     while stack:
-        node, inputs_done = stack.pop()
-        if inputs_done:
-            post.append(node)
-        elif node not in seen:
-            seen.add(node)
-            stack.append((node, True))
-            for a, k in zip(reversed(node.args), reversed(node._rebases)):
-                parent = a.grad_fn if a.__class__ is Tensor and a._past is None else edge(a, k)[0]
+        node = stack.pop()
+        for a, k in zip(node.args, node._rebases):
+            if isinstance(a, Tensor):
+                parent = a.grad_fn if a._past is None else edge(a, k)[0]
                 if parent is not None and parent not in seen:
-                    stack.append((parent, False))
-    post.reverse()
-    return post
+                    seen.add(parent)
+                    stack.append(parent)
+    return sorted(seen, key=_sequence_nr, reverse=True)
+
+
+_sequence_nr = attrgetter("sequence_nr")
 
 
 def backward(tensors: Sequence[Tensor], grad_tensors: Sequence[Any] | None = None, retain_graph: bool | None = None,
@@ -117,6 +118,10 @@ def _run(roots: list[Tensor], seeds: list[Tensor], retain_graph: bool, create_gr
     on_arrays = not create_graph
     adjoints: dict[Function, list] = {}  # node -> the gradient so far of each of its outputs
     leaves: dict[int, list] = {}  # id(leaf) -> [leaf, the gradient so far]; accumulated into .grad at the end
+    # The nodes holding a gradient, newest first: a heap of (−sequence_nr, node). Every op that uses a node's
+    # outputs was recorded after it, so once it is the newest waiting node, all of them have passed their gradient
+    # back: its adjoint is complete (the reverse topological order, found while sweeping).
+    waiting: list[tuple[int, Function]] = []
 
     def deliver(t: Tensor, g: Any, producer: Function | None, i: int) -> None:
         # Paths into the same node or leaf add up: this sum is the "sum over paths" of the chain rule.
@@ -124,6 +129,7 @@ def _run(roots: list[Tensor], seeds: list[Tensor], retain_graph: bool, create_gr
             slots = adjoints.get(producer)
             if slots is None:
                 adjoints[producer] = slots = [None] * len(producer.output_meta)
+                heappush(waiting, (-producer.sequence_nr, producer))
             slots[i] = g if slots[i] is None else slots[i] + g
         else:
             slot = leaves.get(id(t))
@@ -144,10 +150,9 @@ def _run(roots: list[Tensor], seeds: list[Tensor], retain_graph: bool, create_gr
     try:
         for t, g in zip(roots, seeds):
             deliver(t, g.data if on_arrays else g, t.grad_fn, t._output_nr)
-        for node in topological_order([t.grad_fn for t in roots if t.grad_fn is not None]):
-            grads = adjoints.pop(node, None)
-            if grads is None:
-                continue  # no gradient reaches this node
+        while waiting:
+            node = heappop(waiting)[1]
+            grads = adjoints.pop(node)
             if capture or node.output_hooks is not None:
                 _output_hooks(node, grads, capture, found, on_arrays, seeds_data)
             if len(grads) > 1 and node.materialize_grads:
@@ -180,12 +185,17 @@ def _run(roots: list[Tensor], seeds: list[Tensor], retain_graph: bool, create_gr
                         g = _reduce_to(g, arg, node, on_arrays)
                 elif g.__class__ is not Tensor or g.data.shape != data.shape or g.data.dtype is not data.dtype:
                     g = _reduce_to(g, arg, node, on_arrays)
-                if arg._past is None:  # (edge(arg, k), inlined: no in-place op ever changed arg's history)
-                    deliver(arg, g, arg.grad_fn, arg._output_nr)
+                producer, i = (arg.grad_fn, arg._output_nr) if arg._past is None else edge(arg, k)
+                if producer is not None:  # (deliver, inlined: this loop runs for every edge of the graph)
+                    slots = adjoints.get(producer)
+                    if slots is None:
+                        adjoints[producer] = slots = [None] * len(producer.output_meta)
+                        heappush(waiting, (-producer.sequence_nr, producer))
+                    slots[i] = g if slots[i] is None else slots[i] + g
                 else:
-                    deliver(arg, g, *edge(arg, k))
+                    deliver(arg, g, None, 0)
         if capture is not None:  # autograd.grad: return the inputs' gradients, leave every .grad alone
-            for key, (t, g) in leaves.items():
+            for key, (_, g) in leaves.items():
                 if key in capture:
                     found[key] = g
         else:

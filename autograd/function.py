@@ -15,6 +15,7 @@ evaluates that one formula on arrays, much faster, and ``create_graph=True`` on 
 
 from __future__ import annotations
 
+import itertools
 import os
 import traceback
 from typing import Any
@@ -43,6 +44,7 @@ class Function:
     _rebases: tuple = ()
     scope: tuple = ()
     output_hooks: dict | None = None  # output index -> hooks (Tensor.register_hook on a non-leaf)
+    sequence_nr = -1  # the order of recording: a node's inputs were all made by nodes with smaller numbers
     # Set by ops whose backward formula is written with what numpy arrays and Tensors share (operators, ``.mT``,
     # ``.reshape``, ``.sum(dim)``, the helpers in ``ops/_util.py``). Without create_graph the engine then runs it on
     # plain arrays, skipping the Tensor bookkeeping; other Functions (users' too) always get Tensors.
@@ -68,7 +70,8 @@ class Function:
         if len(tensors) == 2 == len(args) and tensors[0] is args[0] and tensors[1] is args[1]:
             tensors = args  # both inputs of a binary op (a·b): keep the args tuple, one object fewer per node
         self._saved = tensors
-        self._saved_versions = _shared(tuple([0 if t is None else t._version for t in tensors]))
+        versions = tuple([0 if t is None else t._version for t in tensors])
+        self._saved_versions = _SHARED.get(versions) or _shared(versions)
 
     @property
     def saved_tensors(self) -> tuple:
@@ -141,26 +144,31 @@ class Function:
             outs = tuple([_as_output(o, args) for o in raw])
 
         if record:
+            ctx.sequence_nr = next(_recorded)
             if kwargs:
                 ctx.kwargs = kwargs
             # The edges: input i was made by args[i].grad_fn (its output args[i]._output_nr). An in-place op may
             # later give args[i] a new history (d += ...); the old one stays in its _past, so note for each input
             # how many such rebases it has had: ``edge`` finds the producer as it was now.
-            needs, rebases = [], []
+            needs = []
+            rebased = False
             for a in args:
                 if isinstance(a, Tensor):
                     needs.append(a.requires_grad)
-                    rebases.append(0 if a._past is None else len(a._past))
+                    if a._past is not None:
+                        rebased = True
                 else:
                     needs.append(False)
-                    rebases.append(0)
             # Small metadata tuples repeat across nodes: share one copy of each, so that a graph of n nodes holds
             # fewer objects for the cyclic garbage collector to scan (it walks every live object, repeatedly).
-            ctx.needs_input_grad = _shared(tuple(needs))
-            ctx._rebases = _shared(tuple(rebases))
+            needs = tuple(needs)
+            ctx.needs_input_grad = _SHARED.get(needs) or _shared(needs)
+            ctx._rebases = _shared(tuple([len(a._past) if isinstance(a, Tensor) and a._past is not None else 0
+                                          for a in args])) if rebased else _no_rebases(len(args))
             if single:
                 out = outs[0]
-                ctx.output_meta = _shared(((out.data.shape, out.data.dtype),))
+                meta = ((out.data.shape, out.data.dtype),)
+                ctx.output_meta = _SHARED.get(meta) or _shared(meta)
                 if out.data.dtype.kind == "f" and not ctx._non_differentiable:
                     out.grad_fn = ctx
                     out.requires_grad = True
@@ -192,7 +200,13 @@ def edge(t: Any, rebases: int) -> tuple[Function | None, int]:
     return past[rebases]
 
 
+_recorded = itertools.count()
 _SHARED: dict = {}
+_NO_REBASES = [(0,) * n for n in range(9)]
+
+
+def _no_rebases(n: int) -> tuple:
+    return _NO_REBASES[n] if n < len(_NO_REBASES) else (0,) * n
 
 
 def _shared(t: tuple) -> tuple:

@@ -187,7 +187,10 @@ class Module:
     def __getattr__(self, name: str) -> Any:
         # Only called when normal lookup fails: registered names live in the three dicts, not in __dict__.
         d = self.__dict__
-        for store in ("_parameters", "_buffers", "_modules"):
+        params = d.get("_parameters")  # the common case first: a layer reading its weights
+        if params is not None and name in params:
+            return params[name]
+        for store in ("_buffers", "_modules"):
             if store in d and name in d[store]:
                 return d[store][name]
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")

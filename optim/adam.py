@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
 
 from autograd import no_grad
 
+from .foreach import FlatGroup, flat_group
 from .optimizer import (
     Optimizer,
     ParamsT,
@@ -48,6 +50,7 @@ class Adam(Optimizer):
         weight_decay: float = 0,
         amsgrad: bool = False,
         *,
+        foreach: bool | None = None,
         maximize: bool = False,
         decoupled_weight_decay: bool = False,
     ) -> None:
@@ -61,55 +64,70 @@ class Adam(Optimizer):
             eps=eps,
             weight_decay=weight_decay,
             amsgrad=amsgrad,
+            foreach=foreach,
             maximize=maximize,
             decoupled_weight_decay=decoupled_weight_decay,
         )
         super().__init__(params, defaults)
-
-    def _state(self, p: Any, amsgrad: bool) -> dict[str, Any]:
-        state = self.state[p]
-        if len(state) == 0:
-            state["step"] = step_tensor()
-            state["exp_avg"] = zeros_like(p)
-            state["exp_avg_sq"] = zeros_like(p)
-            if amsgrad:
-                state["max_exp_avg_sq"] = zeros_like(p)
-        return state
+        self._flat: dict[int, FlatGroup] = {}
 
     @no_grad()
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         loss = evaluate_closure(closure)
-        for group in self.param_groups:
-            lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
-            weight_decay, amsgrad = group["weight_decay"], group["amsgrad"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                grad = grad_array(p, group["maximize"])
-                state = self._state(p, amsgrad)
+        for index, group in enumerate(self.param_groups):
+            params = [p for p in group["params"] if p.grad is not None]
+            states = [self.state[p] for p in params]
+            # foreach (None: whenever it applies) runs the group's update once over all its parameters end to end
+            if group.get("foreach") is not False and FlatGroup.usable(params, states):
+                self._step_group(flat_group(self._flat, index, params), states, group)
+                continue
+            for p, state in zip(params, states):
+                if len(state) == 0:
+                    state["step"] = step_tensor()
+                    state["exp_avg"] = zeros_like(p)
+                    state["exp_avg_sq"] = zeros_like(p)
+                if group["amsgrad"] and "max_exp_avg_sq" not in state:
+                    state["max_exp_avg_sq"] = zeros_like(p)
                 step = increment(state["step"])
-
-                grad = weight_decay_(p, grad, lr, weight_decay, group["decoupled_weight_decay"])
-
-                exp_avg, exp_avg_sq = state["exp_avg"].data, state["exp_avg_sq"].data
-                lerp_(exp_avg, grad, 1 - beta1)
-                exp_avg_sq *= beta2
-                exp_avg_sq += (1 - beta2) * grad * grad
-
-                bias_correction1 = 1 - beta1**step
-                bias_correction2_sqrt = math.sqrt(1 - beta2**step)
-                step_size = lr / bias_correction1
-
-                if amsgrad:
-                    max_exp_avg_sq = state["max_exp_avg_sq"].data
-                    np.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)
-                    denom = np.sqrt(max_exp_avg_sq)
-                else:
-                    denom = np.sqrt(exp_avg_sq)
-                denom /= bias_correction2_sqrt
-                denom += eps
-                p.data += -step_size * exp_avg / denom
+                _adam(p.data, grad_array(p, group["maximize"]), state["exp_avg"].data, state["exp_avg_sq"].data,
+                      state["max_exp_avg_sq"].data if group["amsgrad"] else None, step, group)
         return loss
+
+    def _step_group(self, flat: FlatGroup, states: list[dict[str, Any]], group: dict[str, Any]) -> None:
+        for state in states:
+            if "step" not in state:
+                state["step"] = step_tensor()
+            step = increment(state["step"])  # the same for all (FlatGroup.usable)
+        buf = partial(flat.buffer, states)
+        param = flat.gather([p.data for p in flat.params])
+        grad = flat.gather([grad_array(p, group["maximize"]) for p in flat.params])
+        _adam(param, grad, buf("exp_avg"), buf("exp_avg_sq"), buf("max_exp_avg_sq") if group["amsgrad"] else None,
+              step, group)
+        flat.scatter(param, flat.params)
+
+
+def _adam(param: np.ndarray, grad: np.ndarray, exp_avg: np.ndarray, exp_avg_sq: np.ndarray,
+          max_exp_avg_sq: np.ndarray | None, step: float, group: dict[str, Any]) -> None:
+    """One Adam step, in place, on arrays: one parameter's, or a whole group's end to end (foreach)."""
+    lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
+    grad = weight_decay_(param, grad, lr, group["weight_decay"], group["decoupled_weight_decay"])
+
+    lerp_(exp_avg, grad, 1 - beta1)
+    exp_avg_sq *= beta2
+    exp_avg_sq += (1 - beta2) * grad * grad
+
+    bias_correction1 = 1 - beta1**step
+    bias_correction2_sqrt = math.sqrt(1 - beta2**step)
+    step_size = lr / bias_correction1
+
+    if max_exp_avg_sq is not None:
+        np.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)
+        denom = np.sqrt(max_exp_avg_sq)
+    else:
+        denom = np.sqrt(exp_avg_sq)
+    denom /= bias_correction2_sqrt
+    denom += eps
+    param += -step_size * exp_avg / denom
 
 
 class AdamW(Adam):
@@ -127,6 +145,7 @@ class AdamW(Adam):
         weight_decay: float = 1e-2,
         amsgrad: bool = False,
         *,
+        foreach: bool | None = None,
         maximize: bool = False,
     ) -> None:
         super().__init__(
@@ -136,6 +155,7 @@ class AdamW(Adam):
             eps=eps,
             weight_decay=weight_decay,
             amsgrad=amsgrad,
+            foreach=foreach,
             maximize=maximize,
             decoupled_weight_decay=True,
         )

@@ -82,7 +82,7 @@ class NAdam(Optimizer):
                     state["exp_avg_sq"] = zeros_like(p)
                 step = increment(state["step"])
                 bias_correction2 = 1 - beta2**step
-                grad = weight_decay_(p, grad, lr, weight_decay, group["decoupled_weight_decay"])
+                grad = weight_decay_(p.data, grad, lr, weight_decay, group["decoupled_weight_decay"])
 
                 mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
                 mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))

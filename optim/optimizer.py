@@ -41,9 +41,10 @@ class ParamState(MutableMapping):
         self._values: dict[int, dict[str, Any]] = {}
 
     def __getitem__(self, key: Any) -> dict[str, Any]:
-        if id(key) not in self._values:
-            self[key] = {}
-        return self._values[id(key)]
+        got = self._values.get(id(key))
+        if got is None:
+            self[key] = got = {}
+        return got
 
     def __setitem__(self, key: Any, value: dict[str, Any]) -> None:
         self._keys[id(key)] = key
@@ -274,8 +275,9 @@ def step_tensor(value: float = 0.0) -> Tensor:
 
 def increment(scalar: Tensor) -> float:
     """Add one to a 0-d state tensor in place and return its new value as a Python float."""
-    scalar.data += 1
-    return float(scalar.data)
+    data = scalar.data
+    data += 1
+    return data.item()
 
 
 def grad_array(p: Tensor, maximize: bool = False) -> np.ndarray:
@@ -284,17 +286,18 @@ def grad_array(p: Tensor, maximize: bool = False) -> np.ndarray:
     return np.negative(g) if maximize else g
 
 
-def weight_decay_(p: Tensor, grad: np.ndarray, lr: float, weight_decay: float, decoupled: bool) -> np.ndarray:
-    """Apply weight decay; returns the gradient to use.
+def weight_decay_(param: np.ndarray, grad: np.ndarray, lr: float, weight_decay: float, decoupled: bool
+                  ) -> np.ndarray:
+    """Apply weight decay to the parameter's array; returns the gradient to use.
 
     L2 (``decoupled=False``): g ← g + λθ, the gradient of the penalty (λ/2)‖θ‖². Decoupled (AdamW's):
     θ ← θ(1 − lr·λ), shrinking the weights directly, outside the adaptive scaling."""
     if weight_decay == 0:
         return grad
     if decoupled:
-        p.data *= 1 - lr * weight_decay
+        param *= 1 - lr * weight_decay
         return grad
-    return grad + weight_decay * p.data
+    return grad + weight_decay * param
 
 
 def lerp_(buf: np.ndarray, end: np.ndarray, weight: float) -> np.ndarray:

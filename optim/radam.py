@@ -81,7 +81,7 @@ class RAdam(Optimizer):
                     state["exp_avg"] = zeros_like(p)
                     state["exp_avg_sq"] = zeros_like(p)
                 step = increment(state["step"])
-                grad = weight_decay_(p, grad, lr, weight_decay, group["decoupled_weight_decay"])
+                grad = weight_decay_(p.data, grad, lr, weight_decay, group["decoupled_weight_decay"])
                 exp_avg, exp_avg_sq = state["exp_avg"].data, state["exp_avg_sq"].data
                 lerp_(exp_avg, grad, 1 - beta1)
                 exp_avg_sq *= beta2

@@ -16,8 +16,8 @@ class Softmax(Function):
 
     @staticmethod
     def forward(ctx, x, dim):
-        e = np.exp(x.data - np.max(x.data, axis=dim, keepdims=True))
-        out = Tensor._make(e / np.sum(e, axis=dim, keepdims=True))
+        e = np.exp(x.data - x.data.max(axis=dim, keepdims=True))
+        out = Tensor._make(e / e.sum(axis=dim, keepdims=True))
         ctx.save_for_backward(out)
         return out
 
@@ -39,8 +39,8 @@ class LogSoftmax(Function):
 
     @staticmethod
     def forward(ctx, x, dim):
-        shifted = x.data - np.max(x.data, axis=dim, keepdims=True)
-        out = Tensor._make(shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True)))
+        shifted = x.data - x.data.max(axis=dim, keepdims=True)
+        out = Tensor._make(shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True)))
         ctx.save_for_backward(out)
         return out
 

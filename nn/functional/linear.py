@@ -46,17 +46,18 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 
     x̄ = ȳ W,  W̄ = ȳᵀ x (summed over batch dims),  b̄ = ȳ summed over batch dims.
     """
-    if input.shape[-1:] != weight.shape[-1:]:
-        raise ValueError(f"linear: input's last dim is {input.shape[-1] if input.ndim else '()'} (shape "
-                         f"{tuple(input.shape)}) but weight has shape {tuple(weight.shape)}, which expects "
-                         f"in_features={weight.shape[-1]}")
-    if (isinstance(input, Tensor) and weight.ndim == 2 and input.ndim >= 1 and input.dtype == weight.dtype
-            and input.dtype.kind == "f" and (bias is None or isinstance(bias, Tensor) and bias.dtype == weight.dtype
-                                             and bias.shape == weight.shape[:1])):
-        if input.ndim == 2:
+    x = input.data if isinstance(input, Tensor) else np.asarray(input)
+    w = weight.data
+    if x.shape[-1:] != w.shape[-1:]:
+        raise ValueError(f"linear: input's last dim is {x.shape[-1] if x.ndim else '()'} (shape "
+                         f"{x.shape}) but weight has shape {w.shape}, which expects in_features={w.shape[-1]}")
+    if (isinstance(input, Tensor) and w.ndim == 2 and x.ndim >= 1 and x.dtype == w.dtype and x.dtype.kind == "f"
+            and (bias is None or isinstance(bias, Tensor) and bias.data.dtype == w.dtype
+                 and bias.data.shape == w.shape[:1])):
+        if x.ndim == 2:
             return Linear.apply(input, weight, bias)
-        out = Linear.apply(input.reshape(-1, weight.shape[1]), weight, bias)  # batch dims folded into one
-        return out.reshape(*input.shape[:-1], weight.shape[0])
+        out = Linear.apply(input.reshape(-1, w.shape[1]), weight, bias)  # batch dims folded into one
+        return out.reshape(*x.shape[:-1], w.shape[0])
     # anything else (a 1-D weight, a broadcast bias, mixed dtypes): the same map composed of engine ops
     out = autograd.matmul(input, weight.mT if weight.ndim == 2 else weight)
     return out if bias is None else out + bias

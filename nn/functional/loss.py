@@ -118,20 +118,33 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, ignore
     t = np.asarray(target.data if isinstance(target, Tensor) else target)
     if t.dtype.kind not in "iu":
         raise TypeError(f"nll_loss: target must hold class indices (an integer tensor), got dtype {t.dtype}")
-    if input.ndim < 2 or t.shape != (input.shape[0],) + tuple(input.shape[2:]):
-        raise ValueError(f"nll_loss: expected target of shape {(input.shape[0],) + tuple(input.shape[2:])} for "
-                         f"input of shape {input.shape}, got {t.shape}")
-    n_classes = input.shape[1]
-    ignored = t == ignore_index
-    bad = ~ignored & ((t < 0) | (t >= n_classes))
-    if bad.any():
-        raise IndexError(f"Target {int(t[bad].flat[0])} is out of bounds: expected class indices in "
-                         f"[0, {n_classes - 1}] for {n_classes} classes")
-    safe = np.where(ignored, 0, t).astype(np.int64)
-    w = np.ones(n_classes, dtype=input.dtype) if weight is None else np.asarray(weight.data, dtype=input.dtype)
-    wt = np.where(ignored, 0, w[safe]).astype(input.dtype)  # the per-target weight; 0 for ignored targets
-    out = NllLoss.apply(input, np.expand_dims(safe, 1), wt, reduction)
+    shape, dtype = input.data.shape, input.data.dtype
+    if len(shape) < 2 or t.shape != shape[:1] + shape[2:]:
+        raise ValueError(f"nll_loss: expected target of shape {shape[:1] + shape[2:]} for input of shape {shape}, "
+                         f"got {t.shape}")
+    n_classes = shape[1]
+    lo, hi = (t.min(), t.max()) if t.size else (0, -1)
+    if weight is None and 0 <= lo and hi < n_classes and not lo <= ignore_index <= hi:
+        safe, wt = t, np.ones(t.shape, dtype=dtype)  # the usual case: every target a class, none ignored
+    else:
+        ignored = t == ignore_index
+        bad = ~ignored & ((t < 0) | (t >= n_classes))
+        if bad.any():
+            raise IndexError(f"Target {int(t[bad].flat[0])} is out of bounds: expected class indices in "
+                             f"[0, {n_classes - 1}] for {n_classes} classes")
+        safe = np.where(ignored, 0, t)
+        w = np.ones(n_classes, dtype=dtype) if weight is None else np.asarray(weight.data, dtype=dtype)
+        wt = np.where(ignored, 0, w[safe]).astype(dtype)  # the per-target weight; 0 for ignored targets
+    out = NllLoss.apply(input, _target_index(safe), wt, reduction)
     return out.squeeze(0) if unbatched and reduction == "none" else out
+
+
+def _target_index(t: np.ndarray) -> tuple:
+    """The index that picks x[i, t[i, ...], ...] from x (N, C, *) for each target position of t (N, *)."""
+    if t.ndim == 1:
+        return np.arange(t.shape[0]), t
+    grids = np.indices(t.shape, sparse=True)
+    return (grids[0], t) + tuple(grids[1:])
 
 
 class NllLoss(Function):
@@ -142,7 +155,7 @@ class NllLoss(Function):
 
     @staticmethod
     def forward(ctx, x, index, wt, reduction):
-        loss = -np.take_along_axis(x.data, index, axis=1)[:, 0] * wt
+        loss = -x.data[index] * wt
         if reduction == "none":
             return loss
         total = loss.sum()
@@ -151,21 +164,16 @@ class NllLoss(Function):
     @staticmethod
     def backward(ctx, grad):
         x, index, wt, reduction = ctx.args
-        return _nll_coefficients(x, index, wt, reduction, grad), None, None, None
+        scale = -wt / wt.sum() if reduction == "mean" else -wt
+        coef = np.zeros(x.shape, dtype=x.dtype)  # −wᵢ (÷ Σ w) at each target position, 0 elsewhere
+        coef[index] = scale
+        if reduction == "none":  # one gradient per target: broadcast it along the class dim
+            grad = grad.reshape((x.shape[0], 1) + x.shape[2:])
+        return grad * const(coef, grad), None, None, None
 
     @staticmethod
     def jvp(ctx, t, _i, _w, _r):
         return NllLoss.apply(t, *ctx.args[1:])
-
-
-def _nll_coefficients(x: Tensor, index: np.ndarray, wt: np.ndarray, reduction: str, grad: Any) -> Any:
-    """grad spread onto x's shape: −wᵢ·grad (÷ Σ w for the mean) at each target position, 0 elsewhere."""
-    scale = -wt / wt.sum() if reduction == "mean" else -wt
-    coef = np.zeros(x.shape, dtype=x.dtype)
-    np.put_along_axis(coef, index, np.expand_dims(scale, 1), axis=1)
-    if reduction == "none":
-        grad = grad.reshape(index.shape)  # one gradient per target: broadcast along the class dim
-    return grad * const(coef, grad)
 
 
 def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, ignore_index: int = -100,
