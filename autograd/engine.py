@@ -261,8 +261,7 @@ def _accumulate_leaf(t: Tensor, g: Any, on_arrays: bool, foreign: set) -> None:
         t.grad = g if t.grad is None else t.grad + g
     elif t.grad is not None:
         t.grad = Tensor._make(np.asarray(t.grad.data + g))
-    elif (g.__class__ is np.ndarray and g.base is None and g.flags.c_contiguous and g.flags.writeable
-          and id(g) not in foreign):
+    elif g.__class__ is np.ndarray and g.base is None and id(g) not in foreign and _owned_layout(g.flags):
         # A fresh array this sweep computed and nobody else holds: the leaf can own it without a copy.
         foreign.add(id(g))  # (Add's backward hands one array to both inputs: the second leaf copies it)
         t.grad = Tensor._make(g)
@@ -270,6 +269,10 @@ def _accumulate_leaf(t: Tensor, g: Any, on_arrays: bool, foreign: set) -> None:
         # Users and optimisers modify .grad in place, so the leaf gets its own copy, in C order so that those
         # in-place updates run at full speed even when backward produced a transposed view.
         t.grad = Tensor._make(np.array(g, order="C"))
+
+
+def _owned_layout(flags: Any) -> bool:
+    return flags.c_contiguous and flags.writeable
 
 
 def _output_hooks(node: Function, grads: list, capture: dict | None, found: dict, on_arrays: bool,

@@ -22,7 +22,10 @@ def median_time(fn: Callable[[], object], repeat: int = 7, warmup: int = 2) -> f
 
 def interleaved(fns: dict[str, Callable[[], object]], repeat: int = 7, warmup: int = 2,
                 collect_garbage: bool = True) -> dict[str, float]:
-    """Median times of several functions measured alternately (A B A B ...), so drifts in machine load hit all.
+    """Median times of several functions measured alternately (A B C, B C A, C A B, ...), so drifts in machine load
+    hit all, and each runs after each of the others equally often: a call leaves the caches and the memory
+    allocator in a state that helps or hurts whatever runs next (torch's step, run just before, slows the next
+    step by 20-40% here), and a fixed order would hand that to the same function every time.
 
     Before each timed call, garbage left by the previous one (of either library) is collected, untimed: otherwise
     one library's unreachable cycles would be scanned during the other's run."""
@@ -30,8 +33,9 @@ def interleaved(fns: dict[str, Callable[[], object]], repeat: int = 7, warmup: i
         for fn in fns.values():
             fn()
     times: dict[str, list[float]] = {k: [] for k in fns}
-    for _ in range(repeat):
-        for k, fn in fns.items():
+    order = list(fns.items())
+    for r in range(repeat):
+        for k, fn in order[r % len(order):] + order[:r % len(order)]:
             if collect_garbage:
                 gc.collect()
             t0 = time.perf_counter()

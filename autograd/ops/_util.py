@@ -89,9 +89,12 @@ def saved_values(ctx: Any, like: Any) -> tuple:
 
 
 def const(x: Any, like: Any) -> Any:
-    """A constant array (a mask, a slope) in ``like``'s kind and dtype, to multiply a gradient or tangent with."""
-    x = np.asarray(x, dtype=like.dtype)
-    return Tensor._make(x) if like.__class__ is Tensor else x
+    """A constant (a mask, a slope) to multiply a gradient or tangent with: a Tensor of ``like``'s dtype, or for an
+    array ``like`` an array (a boolean mask as it is: numpy multiplies it in without a converted copy)."""
+    x = np.asarray(x)
+    if like.__class__ is Tensor:
+        return Tensor._make(x.astype(like.dtype, copy=False))
+    return x if x.dtype.kind == "b" else x.astype(like.dtype, copy=False)
 
 
 def sum_keepdim(x: Any, dims: Any) -> Any:

@@ -39,8 +39,7 @@ class LogSoftmax(Function):
 
     @staticmethod
     def forward(ctx, x, dim):
-        shifted = x.data - x.data.max(axis=dim, keepdims=True)
-        out = Tensor._make(shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True)))
+        out = Tensor._make(log_softmax_array(x.data, dim))
         ctx.save_for_backward(out)
         return out
 
@@ -53,6 +52,12 @@ class LogSoftmax(Function):
     def jvp(ctx, t, _):
         (z,) = ctx.saved_tensors
         return t - (z.exp() * t).sum(ctx.args[1], keepdim=True)
+
+
+def log_softmax_array(a: np.ndarray, dim: int) -> np.ndarray:
+    """log softmax of an array along dim, shifted by the maximum so that no exponential overflows."""
+    shifted = a - a.max(axis=dim, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
 
 
 def softmax(x: Tensor, dim: int) -> Tensor:

@@ -13,6 +13,7 @@ import numpy as np
 
 from autograd import Function, Tensor, logsumexp, stack, where
 from autograd.ops._util import const
+from autograd.ops.softmax import log_softmax_array
 
 _REDUCTIONS = ("none", "mean", "sum")
 
@@ -115,28 +116,42 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, ignore
     unbatched = input.ndim == 1
     if unbatched:
         input, target = input.unsqueeze(0), target.reshape((1,))
+    index, wt = _targets("nll_loss", input, target, weight, ignore_index)
+    out = NllLoss.apply(input, index, wt, reduction)
+    return out.squeeze(0) if unbatched and reduction == "none" else out
+
+
+def _targets(op: str, input: Tensor, target: Any, weight: Tensor | None, ignore_index: int
+             ) -> tuple[tuple, np.ndarray]:
+    """Check class-index targets (N, *) against input (N, C, *); return the index that picks each target's entry of
+    the input and the per-target weight (0 where the target is ignore_index)."""
     t = np.asarray(target.data if isinstance(target, Tensor) else target)
     if t.dtype.kind not in "iu":
-        raise TypeError(f"nll_loss: target must hold class indices (an integer tensor), got dtype {t.dtype}")
+        raise TypeError(f"{op}: target must hold class indices (an integer tensor), got dtype {t.dtype}")
     shape, dtype = input.data.shape, input.data.dtype
     if len(shape) < 2 or t.shape != shape[:1] + shape[2:]:
-        raise ValueError(f"nll_loss: expected target of shape {shape[:1] + shape[2:]} for input of shape {shape}, "
+        raise ValueError(f"{op}: expected target of shape {shape[:1] + shape[2:]} for input of shape {shape}, "
                          f"got {t.shape}")
     n_classes = shape[1]
     lo, hi = (t.min(), t.max()) if t.size else (0, -1)
     if weight is None and 0 <= lo and hi < n_classes and not lo <= ignore_index <= hi:
-        safe, wt = t, np.ones(t.shape, dtype=dtype)  # the usual case: every target a class, none ignored
-    else:
-        ignored = t == ignore_index
-        bad = ~ignored & ((t < 0) | (t >= n_classes))
-        if bad.any():
-            raise IndexError(f"Target {int(t[bad].flat[0])} is out of bounds: expected class indices in "
-                             f"[0, {n_classes - 1}] for {n_classes} classes")
-        safe = np.where(ignored, 0, t)
-        w = np.ones(n_classes, dtype=dtype) if weight is None else np.asarray(weight.data, dtype=dtype)
-        wt = np.where(ignored, 0, w[safe]).astype(dtype)  # the per-target weight; 0 for ignored targets
-    out = NllLoss.apply(input, _target_index(safe), wt, reduction)
-    return out.squeeze(0) if unbatched and reduction == "none" else out
+        return _target_index(t), np.ones(t.shape, dtype=dtype)  # the usual case: every target a class, none ignored
+    ignored = t == ignore_index
+    bad = ~ignored & ((t < 0) | (t >= n_classes))
+    if bad.any():
+        raise IndexError(f"Target {int(t[bad].flat[0])} is out of bounds: expected class indices in "
+                         f"[0, {n_classes - 1}] for {n_classes} classes")
+    safe = np.where(ignored, 0, t)
+    w = np.ones(n_classes, dtype=dtype) if weight is None else np.asarray(weight.data, dtype=dtype)
+    return _target_index(safe), np.where(ignored, 0, w[safe]).astype(dtype)  # weight 0 for ignored targets
+
+
+def _nll(logp: np.ndarray, index: tuple, wt: np.ndarray, reduction: str) -> np.ndarray:
+    loss = -logp[index] * wt
+    if reduction == "none":
+        return loss
+    total = loss.sum()
+    return total if reduction == "sum" else total / wt.sum()
 
 
 def _target_index(t: np.ndarray) -> tuple:
@@ -155,11 +170,7 @@ class NllLoss(Function):
 
     @staticmethod
     def forward(ctx, x, index, wt, reduction):
-        loss = -x.data[index] * wt
-        if reduction == "none":
-            return loss
-        total = loss.sum()
-        return total if reduction == "sum" else total / wt.sum()
+        return _nll(x.data, index, wt, reduction)
 
     @staticmethod
     def backward(ctx, grad):
@@ -176,6 +187,35 @@ class NllLoss(Function):
         return NllLoss.apply(t, *ctx.args[1:])
 
 
+class CrossEntropy(Function):
+    """log_softmax and nll_loss in one node: ℓᵢ = −wᵢ·log softmax(xᵢ)[tᵢ] for logits x (N, C, *), then summed, or
+    divided by Σᵢ wᵢ for the mean.   ∂ℓᵢ/∂x[i, c] = wᵢ·(softmax(xᵢ)_c − [c = tᵢ])."""
+
+    array_backward = True
+
+    @staticmethod
+    def forward(ctx, x, index, wt, reduction):
+        ctx.logp = log_softmax_array(x.data, 1)  # the log-probabilities, for the backward on arrays
+        return _nll(ctx.logp, index, wt, reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, index, wt, reduction = ctx.args
+        # Recorded (create_graph), p must be computed from x so that second derivatives flow through it.
+        p = x.softmax(1) if grad.__class__ is Tensor else np.exp(ctx.logp)
+        onehot = np.zeros(x.shape, dtype=x.dtype)
+        onehot[index] = 1
+        scale = np.expand_dims(wt / wt.sum() if reduction == "mean" else wt, 1)  # wᵢ, as (N, 1, *)
+        if reduction == "none":  # one gradient per target: broadcast it along the class dim
+            grad = grad.reshape(scale.shape)
+        return grad * const(scale, grad) * (p - const(onehot, grad)), None, None, None
+
+    @staticmethod
+    def jvp(ctx, t, _i, _w, _r):
+        p = Tensor._make(np.exp(ctx.logp))
+        return NllLoss.apply(t - (p * t).sum(1, keepdim=True), *ctx.args[1:])  # the tangent of log_softmax, picked
+
+
 def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, ignore_index: int = -100,
                   reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
     """nll_loss(log_softmax(input, dim=1), target) for class indices, or −Σ_c w_c·p_c·log_softmax(input)_c for
@@ -185,9 +225,11 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, i
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be between 0.0 and 1.0, got {label_smoothing}")
     class_dim = 0 if input.ndim == 1 else 1
+    t_data = target.data if isinstance(target, Tensor) else np.asarray(target)
+    if label_smoothing == 0 and class_dim == 1 and t_data.dtype.kind != "f":  # class indices: the fused op
+        return CrossEntropy.apply(input, *_targets("cross_entropy", input, t_data, weight, ignore_index), reduction)
     logp = input.log_softmax(class_dim)
     n_classes = input.shape[class_dim]
-    t_data = target.data if isinstance(target, Tensor) else np.asarray(target)
     if t_data.dtype.kind == "f":  # class probabilities
         if t_data.shape != input.shape:
             raise ValueError(f"cross_entropy: probability targets must have the input's shape {input.shape}, got "

@@ -132,3 +132,48 @@ def test_matches_torch():
         ty.backward(tt(gy))
         np.testing.assert_allclose(y.data, ty.detach().numpy(), rtol=1e-10, atol=1e-12)
         np.testing.assert_allclose(a.grad.data, ta.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def _log_softmax(x):
+    shifted = x - x.max(1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(1, keepdims=True))
+
+
+@pytest.mark.parametrize("fn", ["cross_entropy", "nll_loss"])
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("shape", [(4, 5), (3, 5, 2)])
+def test_class_index_losses_to_second_order(fn, reduction, weighted, shape):
+    """The single-node losses (CrossEntropy, NllLoss) against finite differences — reverse mode, forward mode and
+    second order — and against the formula −w[t]·log softmax(x)[t], summed or averaged over Σ w[t]."""
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal(shape)
+    if fn == "nll_loss":
+        x = _log_softmax(x)
+    t = rng.integers(0, shape[1], (shape[0],) + shape[2:])
+    t.flat[1] = -100  # one ignored target
+    w = rng.uniform(0.5, 2, shape[1]) if weighted else np.ones(shape[1])
+
+    def f(a):
+        return getattr(F, fn)(a, Tensor(t), Tensor(w) if weighted else None, reduction=reduction)
+
+    inputs = (Tensor(x, requires_grad=True),)
+    assert autograd.gradcheck(f, inputs, check_forward_ad=True)
+    assert autograd.gradgradcheck(f, inputs)
+    logp = _log_softmax(x) if fn == "cross_entropy" else x
+    safe = np.where(t == -100, 0, t)
+    wt = np.where(t == -100, 0.0, w[safe])
+    each = -np.take_along_axis(logp, safe[:, None], 1)[:, 0] * wt
+    expected = {"none": each, "sum": each.sum(), "mean": each.sum() / wt.sum()}[reduction]
+    np.testing.assert_allclose(f(Tensor(x)).data, expected, rtol=1e-12)
+
+
+def test_fused_cross_entropy_equals_log_softmax_then_nll():
+    x = Tensor(RNG.standard_normal((6, 4)), requires_grad=True)
+    t = Tensor(np.array([0, 3, 1, 1, 2, 0]))
+    a = F.cross_entropy(x, t)
+    (ga,) = autograd.grad(a, x)
+    b = F.nll_loss(x.log_softmax(1), t)
+    (gb,) = autograd.grad(b, x)
+    np.testing.assert_allclose(a.data, b.data, rtol=1e-12)
+    np.testing.assert_allclose(ga.data, gb.data, rtol=1e-12, atol=1e-15)
