@@ -307,3 +307,97 @@ def test_comparisons_are_bool_and_not_differentiable():
     m = x > 1.5
     assert m.dtype == np.bool_ and not m.requires_grad
     assert m.tolist() == [False, True]
+
+
+# ---- the sweep on arrays (no create_graph) and on Tensors (create_graph) ---------------------------------------------
+def test_array_sweep_and_recorded_sweep_give_the_same_gradients():
+    """backward() runs the formulas on numpy arrays; create_graph=True runs the same formulas as Tensor ops. Mix ops
+    that have an array backward (mul, matmul, tanh, sum, reshape, ...) with ops that only have a Tensor one (sin,
+    where, getitem, pow), with broadcasting and fan-out."""
+    rng = np.random.default_rng(5)
+    x = ag.tensor(rng.standard_normal((3, 4)), requires_grad=True)
+    w = ag.tensor(rng.standard_normal((4, 2)), requires_grad=True)
+    b = ag.tensor(rng.standard_normal(2), requires_grad=True)
+
+    def f():
+        h = (x @ w + b).tanh()
+        g = ag.where(h > 0, h.sin(), h ** 2) * h
+        return (g[[0, 2, 2]].reshape(-1).softmax(0) * 3 - x.mean()).sum() / x.exp().sum().log()
+
+    f().backward()
+    on_arrays = [t.grad.data.copy() for t in (x, w, b)]
+    recorded = ag.grad(f(), (x, w, b), create_graph=True)
+    for a, r in zip(on_arrays, recorded):
+        assert r.requires_grad  # a recorded gradient has a history
+        np.testing.assert_allclose(a, r.data, rtol=1e-12, atol=1e-14)
+
+
+def test_leaf_hook_runs_once_with_the_total_gradient():
+    x = scalar(3.0)
+    seen = []
+    x.register_hook(lambda g: seen.append(g.item()))
+    (x * x + x * 2).backward()  # x reaches the output by three paths
+    assert seen == [2 * 3.0 + 2.0] and x.grad.item() == 8.0  # once, with the sum, as torch's AccumulateGrad
+
+
+def test_leaf_gradients_never_alias_the_callers_arrays():
+    x = ag.ones(3, dtype=ag.float64, requires_grad=True)
+    seed = np.array([1.0, 2.0, 3.0])
+    (x + 0.0).backward(seed)  # Add hands the seed through unchanged
+    x.grad.data[...] = 0.0
+    np.testing.assert_array_equal(seed, [1.0, 2.0, 3.0])
+    x.grad = None
+    h = x + 0.0
+    h.retain_grad()  # keeps the very gradient array that Add then passes on to x
+    (h * ag.tensor([1.0, 2.0, 3.0], dtype=ag.float64)).sum().backward()
+    x.grad.data *= 100
+    np.testing.assert_allclose(h.grad.numpy(), [1.0, 2.0, 3.0])
+    a, b = ag.ones(2, requires_grad=True), ag.ones(2, requires_grad=True)
+    ((a + b) * ag.tensor([2.0, 3.0])).sum().backward()  # one fresh array, handed to both leaves by Add
+    a.grad.data[...] = 0.0
+    np.testing.assert_allclose(b.grad.numpy(), [2.0, 3.0])
+
+
+def test_custom_function_gets_tensors_in_either_sweep():
+    kinds = []
+
+    class Twice(Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x.data * 2
+
+        @staticmethod
+        def backward(ctx, grad):
+            kinds.append(type(grad))
+            return grad * 2
+
+    x = ag.ones(2, dtype=ag.float64, requires_grad=True)
+    Twice.apply(x).sum().backward()
+    ag.grad(Twice.apply(x).sum(), x, create_graph=True)
+    assert kinds == [ag.Tensor, ag.Tensor]
+    np.testing.assert_allclose(x.grad.numpy(), 2.0)
+
+
+def test_edges_survive_repeated_in_place_rebasing():
+    x = ag.tensor([1.0, 2.0], dtype=ag.float64, requires_grad=True)
+    d = x * 2
+    e = d * 3  # uses d's first history: 6x
+    d += 1
+    f = d * 4  # uses the second: 8x + 4
+    d *= 5  # the third: 10x + 5
+    g = d.detach()
+    g.detach_()  # a rebase of a tensor outside the graph changes nothing in it
+    (e + f + d).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), 6.0 + 8.0 + 10.0)
+    assert [n[0].name() for n in (e + f).grad_fn.next_functions] == ["MulBackward", "MulBackward"]
+
+
+def test_nodes_run_newest_first_whatever_order_they_were_built_in():
+    x = scalar(2.0)
+    a = x * 3  # recorded first, used last
+    b = x * x
+    c = b * a + a  # a reaches c directly and through the product
+    d = c * b
+    d.backward()
+    # d = (x²·3x + 3x)·x² = 3x⁵ + 3x³ → 15x⁴ + 9x² at x = 2
+    assert x.grad.item() == 15 * 16 + 9 * 4

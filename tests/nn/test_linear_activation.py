@@ -94,6 +94,7 @@ def test_linear_gradcheck_over_batch_shapes(shape, bias):
     params = (lin.weight,) + ((lin.bias,) if bias else ())
     assert gradcheck(lambda x, *ps: lin(x), (x, *params))
     assert gradgradcheck(lambda x, *ps: lin(x) * lin(x), (x, *params))
+    assert gradcheck(lambda x, w, *b: F.linear(x, w, *b), (x, *params), check_forward_ad=True)
 
 
 def test_linear_init_bounds_and_shape_error():

@@ -1,0 +1,81 @@
+"""Adam's foreach path (one flat update over a parameter group) against the per-parameter loop: identical numbers."""
+
+import numpy as np
+import pytest
+
+import autograd
+import nn
+import optim
+
+SHAPES = [(5, 4), (4,), (3, 2, 3), ()]
+
+
+def _run(foreach, kw, steps=12, skip=None, opt_cls=optim.Adam):
+    rng = np.random.default_rng(0)
+    params = [autograd.tensor(rng.standard_normal(s).astype(np.float32), requires_grad=True) for s in SHAPES]
+    opt = opt_cls(params, foreach=foreach, **kw)
+    for k in range(steps):
+        for i, p in enumerate(params):
+            p.grad = None if skip is not None and skip(k, i) else autograd.tensor(
+                np.tanh(1.3 * p.data + 0.1 * k).astype(np.float32))
+        opt.step()
+    return params, opt
+
+
+@pytest.mark.parametrize("kw", [dict(), dict(lr=0.01, betas=(0.8, 0.95), amsgrad=True, weight_decay=0.1),
+                                dict(lr=0.01, weight_decay=0.1, decoupled_weight_decay=True, maximize=True)])
+@pytest.mark.parametrize("opt_cls", [optim.Adam, optim.AdamW])
+def test_foreach_is_bitwise_the_loop(kw, opt_cls):
+    if opt_cls is optim.AdamW:
+        kw = {k: v for k, v in kw.items() if k != "decoupled_weight_decay"}
+    flat, flat_opt = _run(None, kw, opt_cls=opt_cls)
+    loop, loop_opt = _run(False, kw, opt_cls=opt_cls)
+    assert flat_opt._flat and not loop_opt._flat  # the two paths really ran
+    for p, q in zip(flat, loop, strict=True):
+        np.testing.assert_array_equal(p.data, q.data)
+        for key, value in loop_opt.state[q].items():
+            np.testing.assert_array_equal(flat_opt.state[p][key].data, value.data)
+
+
+def test_parameters_without_a_gradient_fall_back_to_the_loop():
+    skip = lambda k, i: i == 1 and k % 3 == 0  # noqa: E731  (parameter 1 misses every third step)
+    flat, _ = _run(None, dict(lr=0.01), skip=skip)
+    loop, _ = _run(False, dict(lr=0.01), skip=skip)
+    for p, q in zip(flat, loop, strict=True):
+        np.testing.assert_array_equal(p.data, q.data)
+
+
+def test_loaded_state_is_taken_into_the_flat_buffers():
+    _, opt = _run(None, dict(lr=0.01), steps=5)
+    saved = opt.state_dict()
+    rng = np.random.default_rng(0)
+    params = [autograd.tensor(rng.standard_normal(s).astype(np.float32), requires_grad=True) for s in SHAPES]
+    fresh = optim.Adam(params, lr=0.01)
+    fresh.load_state_dict(saved)
+    assert all(fresh.state[p]["exp_avg"].data.base is None for p in params)  # copies, not views, until a step
+    for p in params:
+        p.grad = autograd.tensor(np.ones(p.shape, dtype=np.float32))
+    fresh.step()
+    steps = {fresh.state[p]["step"].item() for p in params}
+    assert steps == {6.0}
+    flat = fresh._flat[0].buffers["exp_avg"]
+    assert all(fresh.state[p]["exp_avg"].data.base is flat for p in params)
+    # the values continued from the loaded ones: m = 0.9·m_loaded + 0.1·1
+    for p, (_, st) in zip(params, sorted(saved["state"].items())):
+        np.testing.assert_allclose(fresh.state[p]["exp_avg"].data, 0.9 * st["exp_avg"].data + 0.1, rtol=1e-6)
+
+
+def test_foreach_trains_a_model_like_the_loop():
+    def train(foreach):
+        autograd.manual_seed(0)
+        model = nn.Sequential(nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 1))
+        opt = optim.Adam(model.parameters(), lr=0.05, foreach=foreach)
+        x = autograd.randn(16, 2)
+        for _ in range(20):
+            opt.zero_grad()
+            loss = ((model(x) - x.sum(1, keepdim=True)) ** 2).mean()
+            loss.backward()
+            opt.step()
+        return loss.item()
+
+    assert train(None) == train(False)
