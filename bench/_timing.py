@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import random
 import statistics
 import time
 from collections.abc import Callable
@@ -22,10 +23,11 @@ def median_time(fn: Callable[[], object], repeat: int = 7, warmup: int = 2) -> f
 
 def interleaved(fns: dict[str, Callable[[], object]], repeat: int = 7, warmup: int = 2,
                 collect_garbage: bool = True) -> dict[str, float]:
-    """Median times of several functions measured alternately (A B C, B C A, C A B, ...), so drifts in machine load
-    hit all, and each runs after each of the others equally often: a call leaves the caches and the memory
-    allocator in a state that helps or hurts whatever runs next (torch's step, run just before, slows the next
-    step by 20-40% here), and a fixed order would hand that to the same function every time.
+    """Median times of several functions measured alternately, so drifts in machine load hit all; the order is
+    shuffled in every repetition (seeded), so each function runs after each of the others about equally often.
+    A call leaves the caches and the memory allocator in a state that helps or hurts whatever runs next (torch's
+    step, run just before, slows the next step by 20-40% here); a fixed order, or a rotation of it (which keeps
+    every function's predecessor), would hand that to the same function every time.
 
     Before each timed call, garbage left by the previous one (of either library) is collected, untimed: otherwise
     one library's unreachable cycles would be scanned during the other's run."""
@@ -34,8 +36,10 @@ def interleaved(fns: dict[str, Callable[[], object]], repeat: int = 7, warmup: i
             fn()
     times: dict[str, list[float]] = {k: [] for k in fns}
     order = list(fns.items())
-    for r in range(repeat):
-        for k, fn in order[r % len(order):] + order[:r % len(order)]:
+    shuffle = random.Random(0).shuffle
+    for _ in range(repeat):
+        shuffle(order)
+        for k, fn in order:
             if collect_garbage:
                 gc.collect()
             t0 = time.perf_counter()

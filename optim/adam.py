@@ -99,11 +99,11 @@ class Adam(Optimizer):
                 state["step"] = step_tensor()
             step = increment(state["step"])  # the same for all (FlatGroup.usable)
         buf = partial(flat.buffer, states)
-        param = flat.gather([p.data for p in flat.params])
-        grad = flat.gather([grad_array(p, group["maximize"]) for p in flat.params])
+        param = flat.gather([p.data for p in flat.params], flat.param)
+        grad = flat.gather([grad_array(p, group["maximize"]) for p in flat.params], flat.grad)
         _adam(param, grad, buf("exp_avg"), buf("exp_avg_sq"), buf("max_exp_avg_sq") if group["amsgrad"] else None,
               step, group)
-        flat.scatter(param, flat.params)
+        flat.scatter()
 
 
 def _adam(param: np.ndarray, grad: np.ndarray, exp_avg: np.ndarray, exp_avg_sq: np.ndarray,

@@ -22,8 +22,18 @@ class FlatGroup:
 
     def __init__(self, params: list[Tensor]) -> None:
         self.params = params
+        self.shapes = [p.data.shape for p in params]
+        self.dtype = params[0].data.dtype
         self.bounds = np.cumsum([0] + [p.data.size for p in params]).tolist()
         self.buffers: dict[str, np.ndarray] = {}
+        # work space for one step, reused: the parameters and the gradients end to end
+        self.param = np.empty(self.bounds[-1], dtype=self.dtype)
+        self.grad = np.empty(self.bounds[-1], dtype=self.dtype)
+        self.param_views = self.views(self.param)
+
+    def views(self, flat: np.ndarray) -> list[np.ndarray]:
+        """Each parameter's slice of ``flat``, in the parameter's shape."""
+        return [flat[lo:hi].reshape(shape) for shape, lo, hi in zip(self.shapes, self.bounds, self.bounds[1:])]
 
     @staticmethod
     def usable(params: list[Tensor], states: list[dict[str, Any]]) -> bool:
@@ -42,16 +52,17 @@ class FlatGroup:
         return True
 
     def matches(self, params: list[Tensor]) -> bool:
-        return len(params) == len(self.params) and all(p is q for p, q in zip(params, self.params))
+        return (len(params) == len(self.params) and params[0].data.dtype == self.dtype
+                and all(p is q and p.data.shape == s for p, q, s in zip(params, self.params, self.shapes)))
 
-    def gather(self, arrays: list[np.ndarray]) -> np.ndarray:
-        """The arrays (one per parameter) end to end, as one new flat array."""
-        return np.concatenate([a.reshape(-1) for a in arrays])
+    def gather(self, arrays: list[np.ndarray], out: np.ndarray) -> np.ndarray:
+        """The arrays (one per parameter) end to end, written into ``out``."""
+        return np.concatenate([a.reshape(-1) for a in arrays], out=out)
 
-    def scatter(self, flat: np.ndarray, params: list[Tensor]) -> None:
-        """Write each parameter's slice of ``flat`` back into it, in place."""
-        for p, lo, hi in zip(params, self.bounds, self.bounds[1:]):
-            p.data[...] = flat[lo:hi].reshape(p.data.shape)
+    def scatter(self) -> None:
+        """Write the (updated) gathered parameters back into each parameter, in place."""
+        for p, view in zip(self.params, self.param_views):
+            p.data[...] = view
 
     def buffer(self, states: list[dict[str, Any]], name: str) -> np.ndarray:
         """The flat array behind ``states[i][name]`` (the state of parameter i), zeros at first. Rebuilt from the
@@ -61,8 +72,7 @@ class FlatGroup:
             return flat
         flat = np.concatenate([(s[name].data if name in s else np.zeros_like(p.data)).reshape(-1)
                                for p, s in zip(self.params, states)])
-        for p, s, lo, hi in zip(self.params, states, self.bounds, self.bounds[1:]):
-            view = flat[lo:hi].reshape(p.data.shape)
+        for s, view in zip(states, self.views(flat)):
             if name in s:
                 s[name].data = view  # the same values, now living in the flat buffer
             else:
