@@ -7,8 +7,7 @@ flowing into it (its adjoint, ē); call its backward to turn ē into the adjoint
 once, so a backward pass costs about as much as the forward pass.
 
 Nodes are the ``Function`` instances recorded in ``tensor.grad_fn``. A node's inputs are ``node.args`` in order, and
-``node.next_functions[i]`` is ``(producer node, output index)`` for input i (``(None, 0)`` for a leaf or constant):
-``args[i].grad_fn``, unless an in-place op has since given args[i] a new history (``function.edge``).
+``node.next_functions[i]`` is ``(producer node, output index)`` for input i (``(None, 0)`` for a leaf or constant).
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from .function import Function, edge
+from .function import Function
 from .grad_mode import _state
 from .tensor import Tensor
 
@@ -36,13 +35,10 @@ def topological_order(roots: Sequence[Function]) -> list[Function]:
     seen: set[Function] = set(roots)
     stack = list(roots)
     while stack:
-        node = stack.pop()
-        for a, k in zip(node.args, node._rebases):
-            if isinstance(a, Tensor):
-                parent = a.grad_fn if a._past is None else edge(a, k)[0]
-                if parent is not None and parent not in seen:
-                    seen.add(parent)
-                    stack.append(parent)
+        for parent in stack.pop()._producers:
+            if parent is not None and parent not in seen:
+                seen.add(parent)
+                stack.append(parent)
     return sorted(seen, key=_sequence_nr, reverse=True)
 
 
@@ -175,7 +171,8 @@ def _run(roots: list[Tensor], seeds: list[Tensor], retain_graph: bool, create_gr
                 node._saved = ()
             if anomaly:
                 _check_backward(node, input_grads)
-            for arg, g, needed, k in zip(node.args, input_grads, node.needs_input_grad, node._rebases):
+            for arg, g, needed, producer, i in zip(node.args, input_grads, node.needs_input_grad, node._producers,
+                                                   node._output_nrs):
                 if g is None or not needed:
                     continue
                 # Each input's adjoint must have its shape and dtype (an array when on arrays, else a Tensor).
@@ -185,7 +182,6 @@ def _run(roots: list[Tensor], seeds: list[Tensor], retain_graph: bool, create_gr
                         g = _reduce_to(g, arg, node, on_arrays)
                 elif g.__class__ is not Tensor or g.data.shape != data.shape or g.data.dtype is not data.dtype:
                     g = _reduce_to(g, arg, node, on_arrays)
-                producer, i = (arg.grad_fn, arg._output_nr) if arg._past is None else edge(arg, k)
                 if producer is not None:  # (deliver, inlined: this loop runs for every edge of the graph)
                     slots = adjoints.get(producer)
                     if slots is None:

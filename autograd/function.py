@@ -41,7 +41,11 @@ class Function:
     needs_input_grad: tuple = ()
     args: tuple = ()
     kwargs: dict | None = None
-    _rebases: tuple = ()
+    _output_nrs: tuple = ()
+    # The producers of the inputs (see apply): two attributes, and a tuple only for ops with more inputs
+    _producer0: Function | None = None
+    _producer1: Function | None = None
+    _more_producers: tuple = ()
     scope: tuple = ()
     output_hooks: dict | None = None  # output index -> hooks (Tensor.register_hook on a non-leaf)
     sequence_nr = -1  # the order of recording: a node's inputs were all made by nodes with smaller numbers
@@ -98,9 +102,14 @@ class Function:
         self.materialize_grads = value
 
     @property
+    def _producers(self) -> tuple:
+        """The node that made each input (None for leaves and constants), as recorded."""
+        return (self._producer0, self._producer1, *self._more_producers)[:len(self.args)]
+
+    @property
     def next_functions(self) -> tuple:
         """``(producer node, output index)`` for each forward argument; ``(None, 0)`` for leaves and constants."""
-        return tuple([edge(a, k) for a, k in zip(self.args, self._rebases)])
+        return tuple(zip(self._producers, self._output_nrs))
 
     @classmethod
     def name(cls) -> str:
@@ -147,24 +156,32 @@ class Function:
             ctx.sequence_nr = next(_recorded)
             if kwargs:
                 ctx.kwargs = kwargs
-            # The edges: input i was made by args[i].grad_fn (its output args[i]._output_nr). An in-place op may
-            # later give args[i] a new history (d += ...); the old one stays in its _past, so note for each input
-            # how many such rebases it has had: ``edge`` finds the producer as it was now.
-            needs = []
-            rebased = False
+            # The edges, fixed now: (producer node, output index) per argument; (None, 0) for leaves and constants.
+            # Were they read at backward time from args[i].grad_fn instead, an in-place op (d += ...) that later
+            # gives args[i] a new history would redirect the edge.
+            needs, producers, nrs = [], [], []
             for a in args:
                 if isinstance(a, Tensor):
                     needs.append(a.requires_grad)
-                    if a._past is not None:
-                        rebased = True
+                    producers.append(a.grad_fn)
+                    nrs.append(a._output_nr)
                 else:
                     needs.append(False)
-            # Small metadata tuples repeat across nodes: share one copy of each, so that a graph of n nodes holds
-            # fewer objects for the cyclic garbage collector to scan (it walks every live object, repeatedly).
-            needs = tuple(needs)
+                    producers.append(None)
+                    nrs.append(0)
+            # The cyclic garbage collector walks every live object, repeatedly, and runs more often the more objects
+            # there are, so a graph node allocates as few as it can: the producers go into two attributes (a tuple
+            # only past two inputs), and the small metadata tuples, which repeat across nodes, are shared.
+            n = len(producers)
+            if n:
+                ctx._producer0 = producers[0]
+                if n > 1:
+                    ctx._producer1 = producers[1]
+                    if n > 2:
+                        ctx._more_producers = tuple(producers[2:])
+            needs, nrs = tuple(needs), tuple(nrs)
             ctx.needs_input_grad = _SHARED.get(needs) or _shared(needs)
-            ctx._rebases = _shared(tuple([len(a._past) if isinstance(a, Tensor) and a._past is not None else 0
-                                          for a in args])) if rebased else _no_rebases(len(args))
+            ctx._output_nrs = _SHARED.get(nrs) or _shared(nrs)
             if single:
                 out = outs[0]
                 meta = ((out.data.shape, out.data.dtype),)
@@ -189,24 +206,8 @@ class Function:
         return outs[0] if single else outs
 
 
-def edge(t: Any, rebases: int) -> tuple[Function | None, int]:
-    """``(producer node, output index)`` of an input ``t`` as it was after ``rebases`` in-place rebases of its history;
-    ``(None, 0)`` for leaves and constants."""
-    if not isinstance(t, Tensor):
-        return None, 0
-    past = t._past
-    if past is None or rebases == len(past):
-        return t.grad_fn, t._output_nr
-    return past[rebases]
-
-
 _recorded = itertools.count()
 _SHARED: dict = {}
-_NO_REBASES = [(0,) * n for n in range(9)]
-
-
-def _no_rebases(n: int) -> tuple:
-    return _NO_REBASES[n] if n < len(_NO_REBASES) else (0,) * n
 
 
 def _shared(t: tuple) -> tuple:

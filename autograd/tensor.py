@@ -29,7 +29,7 @@ class Tensor:
     """An n-dimensional array with reverse- and forward-mode automatic differentiation."""
 
     __slots__ = ("data", "grad", "requires_grad", "grad_fn", "_output_nr", "name", "_version", "_hooks",
-                 "_fw_grad", "_retains_grad", "_past", "__weakref__")
+                 "_fw_grad", "_retains_grad", "__weakref__")
     # Make numpy defer to Tensor's reflected operators (ndarray * Tensor -> Tensor.__rmul__).
     __array_ufunc__ = None
 
@@ -50,7 +50,6 @@ class Tensor:
         self._output_nr = 0
         self.name: str | None = None
         self._version = 0
-        self._past: list | None = None
         self._hooks: list | None = None
         self._fw_grad: Tensor | None = None
         self._retains_grad = False
@@ -63,7 +62,7 @@ class Tensor:
         """Wrap an array without copying or checks: the ops' fast path."""
         t = object.__new__(Tensor)
         t.data = data
-        t.grad = t.grad_fn = t.name = t._hooks = t._fw_grad = t._past = None
+        t.grad = t.grad_fn = t.name = t._hooks = t._fw_grad = None
         t.requires_grad = t._retains_grad = False
         t._output_nr = t._version = 0
         return t
@@ -131,17 +130,9 @@ class Tensor:
         return Tensor._make(self.data)
 
     def detach_(self) -> Tensor:
-        self._rebase(None, 0)
+        self.grad_fn = None
         self.requires_grad = False
         return self
-
-    def _rebase(self, grad_fn: Any, output_nr: int) -> None:
-        """Give this tensor a new history (after an in-place op). Nodes recorded earlier still need the old one, so
-        it is kept in ``_past``: a node notes how many rebases each input had seen (see ``Function.apply``)."""
-        if self._past is None:
-            self._past = []
-        self._past.append((self.grad_fn, self._output_nr))
-        self.grad_fn, self._output_nr = grad_fn, output_nr
 
     def retain_grad(self) -> None:
         """Keep ``.grad`` on a non-leaf tensor after backward."""
@@ -578,11 +569,9 @@ class Tensor:
             out = _ops.cast(out, self.dtype)
         self.data = out.data
         if out.grad_fn is not None:
-            self._rebase(out.grad_fn, out._output_nr)
-            self.requires_grad = True
+            self.grad_fn, self._output_nr, self.requires_grad = out.grad_fn, out._output_nr, True
         elif _state.enabled and self.grad_fn is not None:  # overwritten by constants: no history left
-            self._rebase(None, 0)
-            self.requires_grad = False
+            self.grad_fn, self.requires_grad = None, False
         self._fw_grad = out._fw_grad
         self._version += 1
         return self
