@@ -171,7 +171,8 @@ def _run(roots: list[Tensor], seeds: list[Tensor], retain_graph: bool, create_gr
                 node._saved = ()
             if anomaly:
                 _check_backward(node, input_grads)
-            for arg, g, needed, producer, i in zip(node.args, input_grads, node.needs_input_grad, node._producers,
+            producers = (node._producer0, node._producer1, *node._more_producers)  # (node._producers, inlined)
+            for arg, g, needed, producer, i in zip(node.args, input_grads, node.needs_input_grad, producers,
                                                    node._output_nrs):
                 if g is None or not needed:
                     continue

@@ -103,8 +103,9 @@ class Function:
 
     @property
     def _producers(self) -> tuple:
-        """The node that made each input (None for leaves and constants), as recorded."""
-        return (self._producer0, self._producer1, *self._more_producers)[:len(self.args)]
+        """The node that made each input (None for leaves and constants), as recorded; zipped with ``args``
+        (a one-input node has a spare None at the end)."""
+        return (self._producer0, self._producer1, *self._more_producers)
 
     @property
     def next_functions(self) -> tuple:

@@ -122,9 +122,9 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, ignore
 
 
 def _targets(op: str, input: Tensor, target: Any, weight: Tensor | None, ignore_index: int
-             ) -> tuple[tuple, np.ndarray]:
+             ) -> tuple[tuple, np.ndarray | None]:
     """Check class-index targets (N, *) against input (N, C, *); return the index that picks each target's entry of
-    the input and the per-target weight (0 where the target is ignore_index)."""
+    the input and the per-target weight (0 where the target is ignore_index), None when every weight is 1."""
     t = np.asarray(target.data if isinstance(target, Tensor) else target)
     if t.dtype.kind not in "iu":
         raise TypeError(f"{op}: target must hold class indices (an integer tensor), got dtype {t.dtype}")
@@ -135,7 +135,7 @@ def _targets(op: str, input: Tensor, target: Any, weight: Tensor | None, ignore_
     n_classes = shape[1]
     lo, hi = (t.min(), t.max()) if t.size else (0, -1)
     if weight is None and 0 <= lo and hi < n_classes and not lo <= ignore_index <= hi:
-        return _target_index(t), np.ones(t.shape, dtype=dtype)  # the usual case: every target a class, none ignored
+        return _target_index(t), None  # the usual case: every target a class, none ignored, no class weights
     ignored = t == ignore_index
     bad = ~ignored & ((t < 0) | (t >= n_classes))
     if bad.any():
@@ -146,12 +146,21 @@ def _targets(op: str, input: Tensor, target: Any, weight: Tensor | None, ignore_
     return _target_index(safe), np.where(ignored, 0, w[safe]).astype(dtype)  # weight 0 for ignored targets
 
 
-def _nll(logp: np.ndarray, index: tuple, wt: np.ndarray, reduction: str) -> np.ndarray:
-    loss = -logp[index] * wt
+def _nll(logp: np.ndarray, index: tuple, wt: np.ndarray | None, reduction: str) -> np.ndarray:
+    """−wᵢ·logp[i, tᵢ], reduced (wt None: every wᵢ = 1)."""
+    picked = logp[index]
+    loss = -picked if wt is None else -picked * wt
     if reduction == "none":
         return loss
     total = loss.sum()
-    return total if reduction == "sum" else total / wt.sum()
+    return total if reduction == "sum" else total / (picked.size if wt is None else wt.sum())
+
+
+def _target_weights(wt: np.ndarray | None, reduction: str, index: tuple) -> Any:
+    """∂(reduced loss)/∂ℓᵢ·wᵢ for each target: wᵢ, or wᵢ/Σw for the mean (a number when every wᵢ = 1)."""
+    if wt is None:
+        return 1.0 / index[1].size if reduction == "mean" else 1.0
+    return wt / wt.sum() if reduction == "mean" else wt
 
 
 def _target_index(t: np.ndarray) -> tuple:
@@ -175,9 +184,8 @@ class NllLoss(Function):
     @staticmethod
     def backward(ctx, grad):
         x, index, wt, reduction = ctx.args
-        scale = -wt / wt.sum() if reduction == "mean" else -wt
         coef = np.zeros(x.shape, dtype=x.dtype)  # −wᵢ (÷ Σ w) at each target position, 0 elsewhere
-        coef[index] = scale
+        coef[index] = -_target_weights(wt, reduction, index)
         if reduction == "none":  # one gradient per target: broadcast it along the class dim
             grad = grad.reshape((x.shape[0], 1) + x.shape[2:])
         return grad * const(coef, grad), None, None, None
@@ -205,10 +213,12 @@ class CrossEntropy(Function):
         p = x.softmax(1) if grad.__class__ is Tensor else np.exp(ctx.logp)
         onehot = np.zeros(x.shape, dtype=x.dtype)
         onehot[index] = 1
-        scale = np.expand_dims(wt / wt.sum() if reduction == "mean" else wt, 1)  # wᵢ, as (N, 1, *)
+        scale = _target_weights(wt, reduction, index)
+        if isinstance(scale, np.ndarray):
+            scale = const(np.expand_dims(scale, 1), grad)  # wᵢ, as (N, 1, *)
         if reduction == "none":  # one gradient per target: broadcast it along the class dim
-            grad = grad.reshape(scale.shape)
-        return grad * const(scale, grad) * (p - const(onehot, grad)), None, None, None
+            grad = grad.reshape((x.shape[0], 1) + x.shape[2:])
+        return grad * scale * (p - const(onehot, grad)), None, None, None
 
     @staticmethod
     def jvp(ctx, t, _i, _w, _r):
