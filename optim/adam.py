@@ -38,7 +38,9 @@ class Adam(Optimizer):
         v̂max ← max(v̂max, v)                              only if amsgrad: the max of the *raw* v
         θ ← θ − lr/(1 − β1ᵗ) · m / (sqrt(v or v̂max)/sqrt(1 − β2ᵗ) + eps)
 
-    ``eps`` is added *after* the bias-corrected square root, as in torch and the paper.
+    ``eps`` is added *after* the bias-corrected square root, as in torch and the paper. ``foreach`` (None: whenever
+    it applies; False: never) runs this once over all of a group's parameters end to end (``optim/foreach.py``):
+    the same numbers, in a dozen numpy calls instead of a dozen per parameter.
     """
 
     def __init__(
