@@ -183,14 +183,7 @@ def _run(roots: list[Tensor], seeds: list[Tensor], retain_graph: bool, create_gr
                         g = _reduce_to(g, arg, node, on_arrays)
                 elif g.__class__ is not Tensor or g.data.shape != data.shape or g.data.dtype is not data.dtype:
                     g = _reduce_to(g, arg, node, on_arrays)
-                if producer is not None:  # (deliver, inlined: this loop runs for every edge of the graph)
-                    slots = adjoints.get(producer)
-                    if slots is None:
-                        adjoints[producer] = slots = [None] * len(producer.output_meta)
-                        heappush(waiting, (-producer.sequence_nr, producer))
-                    slots[i] = g if slots[i] is None else slots[i] + g
-                else:
-                    deliver(arg, g, None, 0)
+                deliver(arg, g, producer, i)
         if capture is not None:  # autograd.grad: return the inputs' gradients, leave every .grad alone
             for key, (_, g) in leaves.items():
                 if key in capture:
