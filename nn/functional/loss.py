@@ -203,14 +203,16 @@ class CrossEntropy(Function):
 
     @staticmethod
     def forward(ctx, x, index, wt, reduction):
-        ctx.logp = log_softmax_array(x.data, 1)  # the log-probabilities, for the backward on arrays
-        return _nll(ctx.logp, index, wt, reduction)
+        logp = log_softmax_array(x.data, 1)
+        ctx.save_for_backward(Tensor._make(logp))  # the log-probabilities, for the backward on arrays
+        return _nll(logp, index, wt, reduction)
 
     @staticmethod
     def backward(ctx, grad):
         x, index, wt, reduction = ctx.args
         # Recorded (create_graph), p must be computed from x so that second derivatives flow through it.
-        p = x.softmax(1) if grad.__class__ is Tensor else np.exp(ctx.logp)
+        (logp,) = ctx.saved_tensors
+        p = x.softmax(1) if grad.__class__ is Tensor else np.exp(logp.data)
         onehot = np.zeros(x.shape, dtype=x.dtype)
         onehot[index] = 1
         scale = _target_weights(wt, reduction, index)
@@ -222,7 +224,7 @@ class CrossEntropy(Function):
 
     @staticmethod
     def jvp(ctx, t, _i, _w, _r):
-        p = Tensor._make(np.exp(ctx.logp))
+        p = ctx.saved_tensors[0].exp()
         return NllLoss.apply(t - (p * t).sum(1, keepdim=True), *ctx.args[1:])  # the tangent of log_softmax, picked
 
 

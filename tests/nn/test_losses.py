@@ -179,3 +179,11 @@ def test_fused_cross_entropy_equals_log_softmax_then_nll():
     (gb,) = autograd.grad(b, x)
     np.testing.assert_allclose(a.data, b.data, rtol=1e-12)
     np.testing.assert_allclose(ga.data, gb.data, rtol=1e-12, atol=1e-15)
+
+
+def test_second_backward_through_the_fused_loss_is_a_clear_error():
+    x = Tensor(RNG.standard_normal((3, 4)), requires_grad=True)
+    loss = F.cross_entropy(x, Tensor(np.array([0, 1, 3])))
+    loss.backward()
+    with pytest.raises(RuntimeError, match="second time"):
+        loss.backward()
