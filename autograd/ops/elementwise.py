@@ -1,6 +1,8 @@
 """Elementwise functions of one tensor (exp, log, tanh, relu, ...), max/min of two, where, and comparisons.
 
-The backward of each is written with Tensor ops, so that it can itself be differentiated (``create_graph=True``).
+The backward of each is written with Tensor ops, so that it can itself be differentiated (``create_graph=True``);
+those marked ``array_backward`` read the same on numpy arrays, which a plain ``backward()`` passes them (the saved
+values come through ``saved_values``/``saved_or_args``, masks through ``const``, in the kind of the gradient).
 Ops whose derivative is a function of their output (exp, tanh, sigmoid, sqrt) save the output, not the input.
 """
 

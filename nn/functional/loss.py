@@ -1,7 +1,9 @@
 """Loss functions with torch.nn.functional's names, signatures, defaults and numerics.
 
-Each is a composite of engine ops, so each is differentiable to any order. Numerically delicate ones use stable
-forms: cross-entropy goes through ``log_softmax`` (fine for logits of 1e4); BCE-with-logits uses
+Most are composites of engine ops; ``nll_loss`` and ``cross_entropy`` with class indices are one node each
+(``NllLoss``, ``CrossEntropy``: the most used losses, fused for speed), whose backward is again written in
+differentiable ops. So every loss is differentiable to any order. Numerically delicate ones use stable forms:
+cross-entropy shifts the logits by their maximum inside log-softmax (fine for logits of 1e4); BCE-with-logits uses
 softplus(z) = logsumexp(z, 0), which never overflows and has the exact derivative σ(z) everywhere, also at z = 0.
 """
 
@@ -157,7 +159,8 @@ def _nll(logp: np.ndarray, index: tuple, wt: np.ndarray | None, reduction: str) 
 
 
 def _target_weights(wt: np.ndarray | None, reduction: str, index: tuple) -> Any:
-    """∂(reduced loss)/∂ℓᵢ·wᵢ for each target: wᵢ, or wᵢ/Σw for the mean (a number when every wᵢ = 1)."""
+    """How much each target's −log p counts in the reduced loss: wᵢ, or wᵢ/Σw for the mean (one number when every
+    wᵢ = 1)."""
     if wt is None:
         return 1.0 / index[1].size if reduction == "mean" else 1.0
     return wt / wt.sum() if reduction == "mean" else wt
