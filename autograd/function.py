@@ -73,9 +73,12 @@ class Function:
         args = self.args
         if len(tensors) == 2 == len(args) and tensors[0] is args[0] and tensors[1] is args[1]:
             tensors = args  # both inputs of a binary op (a·b): keep the args tuple, one object fewer per node
-        self._saved = tensors
-        versions = tuple([0 if t is None else t._version for t in tensors])
-        self._saved_versions = _SHARED.get(versions) or _shared(versions)
+        versions = ()  # the versions saved_tensors checks against: () while all are 0, the usual case
+        for t in tensors:
+            if t is not None and t._version:
+                versions = tuple([0 if t is None else t._version for t in tensors])
+                break
+        self._saved, self._saved_versions = tensors, versions
 
     @property
     def saved_tensors(self) -> tuple:
@@ -84,10 +87,10 @@ class Function:
                 f"{self.name()}: trying to backward through the graph a second time (or to read saved tensors "
                 "after they were freed). Pass retain_graph=True to the first backward() if you need a second one."
             )
-        saved = self._saved
-        for t, v in zip(saved, self._saved_versions):
-            if t is not None and t._version != v:
-                i = next(k for k, s in enumerate(saved) if s is t)
+        saved, versions = self._saved, self._saved_versions
+        for i, t in enumerate(saved):
+            if t is not None and t._version != (versions[i] if versions else 0):
+                v = versions[i] if versions else 0
                 raise RuntimeError(
                     f"one of the variables needed for gradient computation has been modified by an inplace "
                     f"operation: saved tensor {i} of {self.name()} (shape {t.shape}) is at version {t._version}; "

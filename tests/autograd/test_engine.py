@@ -401,3 +401,16 @@ def test_nodes_run_newest_first_whatever_order_they_were_built_in():
     d.backward()
     # d = (x²·3x + 3x)·x² = 3x⁵ + 3x³ → 15x⁴ + 9x² at x = 2
     assert x.grad.item() == 15 * 16 + 9 * 4
+
+
+def test_saved_tensor_versions_are_checked_from_the_version_at_saving():
+    x = scalar(2.0)
+    h = x * 1
+    h += 1  # version 1 before it is saved
+    y = h * h
+    y.backward()  # unchanged since saved: fine
+    assert x.grad.item() == 2 * 3.0
+    z = h * h
+    h += 1  # version 2 after it was saved at version 1
+    with pytest.raises(RuntimeError, match="is at version 2; expected version 1"):
+        z.backward()
