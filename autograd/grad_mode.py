@@ -92,6 +92,8 @@ class graph_scope:
 
     ``nn.Module.__call__`` enters one per module, so that the renderer can draw each module as a cluster."""
 
+    __slots__ = ("owner", "prev")
+
     def __init__(self, owner: Any) -> None:
         self.owner = owner
 
