@@ -182,11 +182,13 @@ class NllLoss(Function):
 
     @staticmethod
     def forward(ctx, x, index, wt, reduction):
+        ctx.save_for_backward(x)  # only its shape is needed, but as in torch: freed after backward, version-checked
         return _nll(x.data, index, wt, reduction)
 
     @staticmethod
     def backward(ctx, grad):
-        x, index, wt, reduction = ctx.args
+        (x,) = ctx.saved_tensors
+        _, index, wt, reduction = ctx.args
         coef = np.zeros(x.shape, dtype=x.dtype)  # −wᵢ (÷ Σ w) at each target position, 0 elsewhere
         coef[index] = -_target_weights(wt, reduction, index)
         if reduction == "none":  # one gradient per target: broadcast it along the class dim

@@ -181,9 +181,10 @@ def test_fused_cross_entropy_equals_log_softmax_then_nll():
     np.testing.assert_allclose(ga.data, gb.data, rtol=1e-12, atol=1e-15)
 
 
-def test_second_backward_through_the_fused_loss_is_a_clear_error():
+@pytest.mark.parametrize("fn", [F.cross_entropy, F.nll_loss])
+def test_second_backward_through_the_fused_loss_is_a_clear_error(fn):
     x = Tensor(RNG.standard_normal((3, 4)), requires_grad=True)
-    loss = F.cross_entropy(x, Tensor(np.array([0, 1, 3])))
+    loss = fn(x, Tensor(np.array([0, 1, 3])))
     loss.backward()
     with pytest.raises(RuntimeError, match="second time"):
         loss.backward()
