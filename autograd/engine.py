@@ -142,7 +142,9 @@ def _run(roots: list[Tensor], seeds: list[Tensor], retain_graph: bool, create_gr
     _state.enabled = create_graph  # record the backward pass only when asked to
     _state.anomaly = False  # the ops inside backward are checked as one step each (_check_backward), not as forwards
     found: dict[int, Any] = {}
-    seeds_data = {id(g.data) for g in seeds}
+    # Arrays a leaf must copy rather than adopt as its .grad: the caller's seeds, and below, what hooks saw and what a
+    # leaf already adopted.
+    foreign = {id(g.data) for g in seeds}
     try:
         for t, g in zip(roots, seeds):
             deliver(t, g.data if on_arrays else g, t.grad_fn, t._output_nr)
@@ -150,7 +152,7 @@ def _run(roots: list[Tensor], seeds: list[Tensor], retain_graph: bool, create_gr
             node = heappop(waiting)[1]
             grads = adjoints.pop(node)
             if capture or node.output_hooks is not None:
-                _output_hooks(node, grads, capture, found, on_arrays, seeds_data)
+                _output_hooks(node, grads, capture, found, on_arrays, foreign)
             if len(grads) > 1 and node.materialize_grads:
                 for k, g in enumerate(grads):
                     if g is None:  # an output nobody used: its gradient is zero
@@ -191,7 +193,7 @@ def _run(roots: list[Tensor], seeds: list[Tensor], retain_graph: bool, create_gr
         else:
             for key, (t, g) in leaves.items():
                 if only is None or key in only:
-                    _accumulate_leaf(t, g, on_arrays, seeds_data)
+                    _accumulate_leaf(t, g, on_arrays, foreign)
     finally:
         _state.enabled, _state.anomaly = prev, anomaly
         if gc_was_enabled:
