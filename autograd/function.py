@@ -190,7 +190,8 @@ class Function:
                 out = outs[0]
                 meta = ((out.data.shape, out.data.dtype),)
                 ctx.output_meta = _SHARED.get(meta) or _shared(meta)
-                if out.data.dtype.kind == "f" and not ctx._non_differentiable:
+                nondiff = ctx._non_differentiable
+                if out.data.dtype.kind == "f" and not (nondiff and any(out is n for n in nondiff)):
                     out.grad_fn = ctx
                     out.requires_grad = True
             else:
