@@ -382,6 +382,8 @@ def _tie_jvp(ctx: Function, ta: Any, tb: Any, larger: bool) -> Tensor:
 class Where(Function):
     """z = a where cond else b.   ∂z/∂a = cond,  ∂z/∂b = not cond (cond is not differentiated)."""
 
+    array_backward = True
+
     @staticmethod
     def forward(ctx, cond, a, b):
         return np.where(cond, value(a), value(b))
@@ -389,10 +391,12 @@ class Where(Function):
     @staticmethod
     def backward(ctx, grad):
         cond = ctx.args[0]
-        zero = Tensor._make(np.zeros((), dtype=grad.data.dtype))
+        # the same op again on Tensors (recorded), its numpy form on arrays
+        select = Where.apply if grad.__class__ is Tensor else np.where
+        zero = const(np.zeros((), dtype=grad.dtype), grad)
         return (None,
-                Where.apply(cond, grad, zero) if ctx.needs_input_grad[1] else None,
-                Where.apply(cond, zero, grad) if ctx.needs_input_grad[2] else None)
+                select(cond, grad, zero) if ctx.needs_input_grad[1] else None,
+                select(cond, zero, grad) if ctx.needs_input_grad[2] else None)
 
     @staticmethod
     def jvp(ctx, _, ta, tb):

@@ -79,6 +79,8 @@ class Expand(Function):
 class GetItem(Function):
     """z = x[index].   x̄ = zeros of x's shape with z̄ added at index (repeated indices add up)."""
 
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x, index):
         return x.data[index]
@@ -86,7 +88,7 @@ class GetItem(Function):
     @staticmethod
     def backward(ctx, grad):
         x, index = ctx.args
-        return IndexAdd.apply(grad, index, x.shape), None
+        return index_add(grad, index, x.shape), None
 
     @staticmethod
     def jvp(ctx, t, _):
@@ -96,18 +98,16 @@ class GetItem(Function):
 class IndexAdd(Function):
     """z = zeros(shape) with g added at index (GetItem's backward).   ḡ = z̄[index]."""
 
+    array_backward = True
+
     @staticmethod
     def forward(ctx, g, index, shape):
-        out = np.zeros(shape, dtype=g.data.dtype)
-        if _is_basic(index):
-            out[index] = g.data  # basic indexing cannot repeat a position: a plain assignment is enough
-        else:
-            np.add.at(out, index, g.data)
-        return out
+        return _index_add(g.data, index, shape)
 
     @staticmethod
     def backward(ctx, grad):
-        return GetItem.apply(grad, ctx.args[1]), None, None
+        index = ctx.args[1]
+        return (GetItem.apply(grad, index) if grad.__class__ is Tensor else grad[index]), None, None
 
     @staticmethod
     def jvp(ctx, t, _i, _s):
@@ -141,6 +141,8 @@ class IndexPut(Function):
 class Gather(Function):
     """z = x gathered along dim at index (torch.gather).   x̄ = zeros with z̄ added at the gathered positions."""
 
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x, dim, index):
         return np.take_along_axis(x.data, index, axis=dim)
@@ -148,11 +150,25 @@ class Gather(Function):
     @staticmethod
     def backward(ctx, grad):
         x, dim, index = ctx.args
-        return IndexAdd.apply(grad, _gather_index(index, dim), x.shape), None, None
+        return index_add(grad, _gather_index(index, dim), x.shape), None, None
 
     @staticmethod
     def jvp(ctx, t, _d, _i):
         return Gather.apply(t, ctx.args[1], ctx.args[2])
+
+
+def index_add(g: Any, index: Any, shape: tuple) -> Any:
+    """zeros(shape) with g added at index: the IndexAdd op for a Tensor (recorded), its numpy kernel for an array."""
+    return IndexAdd.apply(g, index, shape) if g.__class__ is Tensor else _index_add(g, index, shape)
+
+
+def _index_add(g: np.ndarray, index: Any, shape: tuple) -> np.ndarray:
+    out = np.zeros(shape, dtype=g.dtype)
+    if _is_basic(index):
+        out[index] = g  # basic indexing cannot repeat a position: a plain assignment is enough
+    else:
+        np.add.at(out, index, g)
+    return out
 
 
 def _gather_index(index: np.ndarray, dim: int) -> tuple:
