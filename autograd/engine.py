@@ -173,8 +173,7 @@ def _run(roots: list[Tensor], seeds: list[Tensor], retain_graph: bool, create_gr
                 node._saved = ()
             if anomaly:
                 _check_backward(node, input_grads)
-            producers = (node._producer0, node._producer1, *node._more_producers)  # (node._producers, inlined)
-            for arg, g, needed, producer, i in zip(node.args, input_grads, node.needs_input_grad, producers,
+            for arg, g, needed, producer, i in zip(node.args, input_grads, node.needs_input_grad, node._producers,
                                                    node._output_nrs):
                 if g is None or not needed:
                     continue
@@ -236,8 +235,6 @@ def _reduce_to(g: Any, inp: Tensor, node: Function, on_arrays: bool) -> Any:
         g = g.reshape(shape)
     if g.dtype != inp.data.dtype:
         g = g.to(inp.data.dtype) if tensor else g.astype(inp.data.dtype)
-    elif not tensor and g.__class__ is not np.ndarray:
-        g = np.asarray(g)
     return g
 
 

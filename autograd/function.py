@@ -183,25 +183,15 @@ class Function:
                     ctx._producer1 = producers[1]
                     if n > 2:
                         ctx._more_producers = tuple(producers[2:])
-            needs, nrs = tuple(needs), tuple(nrs)
-            ctx.needs_input_grad = _SHARED.get(needs) or _shared(needs)
-            ctx._output_nrs = _SHARED.get(nrs) or _shared(nrs)
-            if single:
-                out = outs[0]
-                meta = ((out.data.shape, out.data.dtype),)
-                ctx.output_meta = _SHARED.get(meta) or _shared(meta)
-                nondiff = ctx._non_differentiable
-                if out.data.dtype.kind == "f" and not (nondiff and any(out is n for n in nondiff)):
-                    out.grad_fn = ctx
-                    out.requires_grad = True
-            else:
-                ctx.output_meta = _shared(tuple([(o.data.shape, o.data.dtype) for o in outs]))
-                nondiff = ctx._non_differentiable
-                for i, o in enumerate(outs):
-                    if o.data.dtype.kind == "f" and not any(o is n for n in nondiff):
-                        o.grad_fn = ctx
-                        o.requires_grad = True
-                        o._output_nr = i
+            ctx.needs_input_grad = _shared(tuple(needs))
+            ctx._output_nrs = _shared(tuple(nrs))
+            ctx.output_meta = _shared(tuple([(o.data.shape, o.data.dtype) for o in outs]))
+            nondiff = ctx._non_differentiable
+            for i, o in enumerate(outs):
+                if o.data.dtype.kind == "f" and not (nondiff and any(o is n for n in nondiff)):
+                    o.grad_fn = ctx
+                    o.requires_grad = True
+                    o._output_nr = i
             if state.scope:
                 ctx.scope = state.scope
         if state.anomaly:

@@ -37,7 +37,7 @@ class FlatGroup:
 
     @staticmethod
     def usable(params: list[Tensor], states: list[dict[str, Any]]) -> bool:
-        """Whether one flat update can serve these parameters: two or more, all with a gradient and one dtype, and
+        """Whether one flat update can serve these parameters (those with a gradient): two or more, of one dtype, and
         (once started) all at the same step, so that one step size fits all."""
         if len(params) < 2:
             return False
@@ -45,7 +45,7 @@ class FlatGroup:
         step = states[0].get("step")
         step = None if step is None else step.data.item()
         for p, s in zip(params, states):
-            if p.grad is None or p.data.dtype != dtype or p.grad.data.dtype != dtype:
+            if p.data.dtype != dtype or p.grad.data.dtype != dtype:
                 return False
             if (None if "step" not in s else s["step"].data.item()) != step:
                 return False
