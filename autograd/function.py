@@ -185,13 +185,14 @@ class Function:
                         ctx._more_producers = tuple(producers[2:])
             ctx.needs_input_grad = _shared(tuple(needs))
             ctx._output_nrs = _shared(tuple(nrs))
-            ctx.output_meta = _shared(tuple([(o.data.shape, o.data.dtype) for o in outs]))
+            meta = []
             nondiff = ctx._non_differentiable
             for i, o in enumerate(outs):
-                if o.data.dtype.kind == "f" and not (nondiff and any(o is n for n in nondiff)):
-                    o.grad_fn = ctx
-                    o.requires_grad = True
-                    o._output_nr = i
+                data = o.data
+                meta.append((data.shape, data.dtype))
+                if data.dtype.kind == "f" and not (nondiff and any(o is n for n in nondiff)):
+                    o.grad_fn, o.requires_grad, o._output_nr = ctx, True, i
+            ctx.output_meta = _shared(tuple(meta))
             if state.scope:
                 ctx.scope = state.scope
         if state.anomaly:
