@@ -80,12 +80,13 @@ class Adam(Optimizer):
             params = [p for p in group["params"] if p.grad is not None]
             states = [self.state[p] for p in params]
             # foreach (None: whenever it applies) runs the group's update once over all its parameters end to end
-            if group.get("foreach") is not False and FlatGroup.usable(params, states):
-                self._step_group(flat_group(self._flat, index, params), states, group)
+            if (group.get("foreach") is not False and FlatGroup.usable(params)
+                    and self._step_group(flat_group(self._flat, index, params), states, group)):
                 continue
             for p, state in zip(params, states):
-                if len(state) == 0:
+                if "step" not in state:
                     state["step"] = step_tensor()
+                if "exp_avg" not in state:
                     state["exp_avg"] = zeros_like(p)
                     state["exp_avg_sq"] = zeros_like(p)
                 if group["amsgrad"] and "max_exp_avg_sq" not in state:
@@ -95,17 +96,21 @@ class Adam(Optimizer):
                       state["max_exp_avg_sq"].data if group["amsgrad"] else None, step, group)
         return loss
 
-    def _step_group(self, flat: FlatGroup, states: list[dict[str, Any]], group: dict[str, Any]) -> None:
-        for state in states:
-            if "step" not in state:
-                state["step"] = step_tensor()
-            step = increment(state["step"])  # the same for all (FlatGroup.usable)
+    def _step_group(self, flat: FlatGroup, states: list[dict[str, Any]], group: dict[str, Any]) -> bool:
+        """The flat update; False (nothing done) if the parameters are not all at the same step, as after one of them
+        went without a gradient for a while: one step size must fit all."""
+        steps = flat.buffer(states, "step", scalar=True)
+        counts = steps.tolist()
+        if counts.count(counts[0]) != len(counts):
+            return False
+        steps += 1
         buf = partial(flat.buffer, states)
         param = flat.gather([p.data for p in flat.params], flat.param)
         grad = flat.gather([grad_array(p, group["maximize"]) for p in flat.params], flat.grad)
         _adam(param, grad, buf("exp_avg"), buf("exp_avg_sq"), buf("max_exp_avg_sq") if group["amsgrad"] else None,
-              step, group)
+              steps.item(0), group)
         flat.scatter()
+        return True
 
 
 def _adam(param: np.ndarray, grad: np.ndarray, exp_avg: np.ndarray, exp_avg_sq: np.ndarray,

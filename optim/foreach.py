@@ -2,8 +2,9 @@
 
 An elementwise update such as Adam's is about a dozen numpy calls per parameter, and for a small network the fixed
 cost of each call dominates the step. Here each state buffer of a group (``exp_avg``, ``exp_avg_sq``, ...) is one
-contiguous array, and each ``state[p][name]`` is a view of its slice; the parameters and gradients are gathered end
-to end, the update runs once over the whole group, and each parameter takes its slice back. It is the same
+contiguous array, and each ``state[p][name]`` is a view of its slice (the ``step`` counters too: one number per
+parameter, all incremented at once); the parameters and gradients are gathered end to end, the update runs once over
+the whole group, and each parameter takes its slice back. It is the same
 elementwise arithmetic on the same numbers, so the result is identical to the per-parameter loop. torch's
 ``foreach=True`` does the same with multi-tensor kernels.
 """
@@ -15,6 +16,8 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor
+
+from .optimizer import step_tensor
 
 
 class FlatGroup:
@@ -36,18 +39,13 @@ class FlatGroup:
         return [flat[lo:hi].reshape(shape) for shape, lo, hi in zip(self.shapes, self.bounds, self.bounds[1:])]
 
     @staticmethod
-    def usable(params: list[Tensor], states: list[dict[str, Any]]) -> bool:
-        """Whether one flat update can serve these parameters (those with a gradient): two or more, of one dtype, and
-        (once started) all at the same step, so that one step size fits all."""
+    def usable(params: list[Tensor]) -> bool:
+        """Whether one flat update can serve these parameters (those with a gradient): two or more, of one dtype."""
         if len(params) < 2:
             return False
         dtype = params[0].data.dtype
-        step = states[0].get("step")
-        step = None if step is None else step.data.item()
-        for p, s in zip(params, states):
+        for p in params:
             if p.data.dtype != dtype or p.grad.data.dtype != dtype:
-                return False
-            if (None if "step" not in s else s["step"].data.item()) != step:
                 return False
         return True
 
@@ -64,15 +62,18 @@ class FlatGroup:
         for p, view in zip(self.params, self.param_views):
             p.data[...] = view
 
-    def buffer(self, states: list[dict[str, Any]], name: str) -> np.ndarray:
-        """The flat array behind ``states[i][name]`` (the state of parameter i), zeros at first. Rebuilt from the
-        current state tensors whenever one is not a view of it (first use, or after ``load_state_dict``)."""
+    def buffer(self, states: list[dict[str, Any]], name: str, scalar: bool = False) -> np.ndarray:
+        """The flat array behind ``states[i][name]`` (the state of parameter i), zeros at first: the parameters' shapes
+        end to end, or with ``scalar`` one 0-d counter per parameter (``step``). Rebuilt from the current state tensors
+        whenever one is not a view of it (first use, or after ``load_state_dict``)."""
         flat = self.buffers.get(name)
         if flat is not None and all(name in s and s[name].data.base is flat for s in states):
             return flat
-        flat = np.concatenate([(s[name].data if name in s else np.zeros_like(p.data)).reshape(-1)
+        fresh = (lambda p: step_tensor().data) if scalar else (lambda p: np.zeros_like(p.data))
+        flat = np.concatenate([(s[name].data if name in s else fresh(p)).reshape(-1)
                                for p, s in zip(self.params, states)])
-        for s, view in zip(states, self.views(flat)):
+        views = [flat[i:i + 1].reshape(()) for i in range(len(states))] if scalar else self.views(flat)
+        for s, view in zip(states, views):
             if name in s:
                 s[name].data = view  # the same values, now living in the flat buffer
             else:
