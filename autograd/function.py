@@ -125,17 +125,27 @@ class Function:
     # ---- running an op --------------------------------------------------------------------------------------------
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
-        # This runs for every op, forward and backward: it is written for speed (one pass over args, no generators).
+        # This runs for every op: it is written for speed (one pass over args, no generators).
         state = _state
         ctx = cls.__new__(cls)
+        ctx.args = args
         prev = state.enabled
         record = False
         if prev:
+            # The edges, fixed now: for each input, whether it wants a gradient, the node that made it (None for
+            # leaves and constants) and which output of that node it is. Were they read at backward time from the
+            # inputs instead, an in-place op (d += ...) that later gives an input a new history would redirect them.
+            needs, producers, nrs = [], [], []
             for a in args:
                 if isinstance(a, Tensor) and a.requires_grad:
                     record = True
-                    break
-        ctx.args = args
+                    needs.append(True)
+                    producers.append(a.grad_fn)
+                    nrs.append(a._output_nr)
+                else:
+                    needs.append(False)
+                    producers.append(None)
+                    nrs.append(0)
         state.enabled = False
         try:
             raw = cls.forward(ctx, *args, **kwargs)
@@ -144,15 +154,9 @@ class Function:
         finally:
             state.enabled = prev
 
-        single = not isinstance(raw, tuple)
+        single = raw.__class__ is not tuple
         if single:
-            kind = type(raw)
-            if kind is np.ndarray:
-                outs = (Tensor._make(raw),)
-            elif kind is np.float64 or kind is np.float32:  # numpy returns scalars for 0-d results
-                outs = (Tensor._make(np.asarray(raw)),)
-            else:
-                outs = (_as_output(raw, args),)
+            outs = (Tensor._make(raw) if raw.__class__ is np.ndarray else _as_output(raw, args),)
         else:
             outs = tuple([_as_output(o, args) for o in raw])
 
@@ -160,19 +164,6 @@ class Function:
             ctx.sequence_nr = next(_recorded)
             if kwargs:
                 ctx.kwargs = kwargs
-            # The edges, fixed now: (producer node, output index) per argument; (None, 0) for leaves and constants.
-            # Were they read at backward time from args[i].grad_fn instead, an in-place op (d += ...) that later
-            # gives args[i] a new history would redirect the edge.
-            needs, producers, nrs = [], [], []
-            for a in args:
-                if isinstance(a, Tensor):
-                    needs.append(a.requires_grad)
-                    producers.append(a.grad_fn)
-                    nrs.append(a._output_nr)
-                else:
-                    needs.append(False)
-                    producers.append(None)
-                    nrs.append(0)
             # The cyclic garbage collector walks every live object, repeatedly, and runs more often the more objects
             # there are, so a graph node allocates as few as it can: the producers go into two attributes (a tuple
             # only past two inputs), and the small metadata tuples, which repeat across nodes, are shared.
@@ -217,6 +208,7 @@ def _shared(t: tuple) -> tuple:
 
 
 def _as_output(o: Any, args: tuple) -> Tensor:
+    """A forward's return value as a new output Tensor (numpy returns scalars for 0-d results: made arrays again)."""
     if isinstance(o, Tensor):
         if any(o is a for a in args):  # an input returned as is: the output must be a new tensor object
             return Tensor._make(o.data)

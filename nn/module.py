@@ -17,6 +17,7 @@ import numpy as np
 
 from autograd import Tensor, graph_scope
 from autograd.dtypes import to_dtype
+from autograd.grad_mode import _state
 
 from .parameter import Parameter
 
@@ -73,8 +74,13 @@ class Module:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if self._forward_pre_hooks or self._forward_hooks:
             return self._call_with_hooks(args, kwargs)
-        with graph_scope(self):
+        # ``with graph_scope(self)``, written out: this runs for every module call
+        prev = _state.scope
+        _state.scope = prev + (self,)
+        try:
             return self.forward(*args, **kwargs)
+        finally:
+            _state.scope = prev
 
     def _call_with_hooks(self, args: tuple, kwargs: dict) -> Any:
         for hook in list(self._forward_pre_hooks.values()):
