@@ -93,7 +93,7 @@ def _seed(tensors: Sequence[Tensor], grads: Sequence[Any] | None, op: str) -> tu
             if t.data.size != 1:
                 raise RuntimeError(f"{op}: grad can be implicitly created only for scalar outputs; this output has "
                                    f"shape {t.shape}, so pass a gradient of that shape")
-            g = Tensor._make(np.ones(t.shape, dtype=t.dtype))
+            g = Tensor._make(np.array(1, dtype=t.data.dtype).reshape(t.data.shape))  # (np.ones costs twice this)
         else:
             g = g if isinstance(g, Tensor) else Tensor._make(np.asarray(g, dtype=t.dtype))
             if g.shape != t.shape:
@@ -250,18 +250,15 @@ def _accumulate_leaf(t: Tensor, g: Any, on_arrays: bool, foreign: set) -> None:
         t.grad = g if t.grad is None else t.grad + g
     elif t.grad is not None:
         t.grad = Tensor._make(np.asarray(t.grad.data + g))
-    elif g.__class__ is np.ndarray and g.base is None and id(g) not in foreign and _owned_layout(g.flags):
-        # A fresh array this sweep computed and nobody else holds: the leaf can own it without a copy.
+    elif g.__class__ is np.ndarray and g.base is None and id(g) not in foreign and g.flags.carray:
+        # A fresh array this sweep computed and nobody else holds (and carray: C-contiguous, aligned, writeable):
+        # the leaf can own it without a copy.
         foreign.add(id(g))  # (Add's backward hands one array to both inputs: the second leaf copies it)
         t.grad = Tensor._make(g)
     else:
         # Users and optimisers modify .grad in place, so the leaf gets its own copy, in C order so that those
         # in-place updates run at full speed even when backward produced a transposed view.
         t.grad = Tensor._make(np.array(g, order="C"))
-
-
-def _owned_layout(flags: Any) -> bool:
-    return flags.c_contiguous and flags.writeable
 
 
 def _output_hooks(node: Function, grads: list, capture: dict | None, found: dict, on_arrays: bool,

@@ -38,14 +38,7 @@ class set_grad_enabled:
 
     def __call__(self, fn: Callable) -> Callable:
         _state.enabled = self.prev  # used as a decorator: do not leave the mode switched
-        mode = self.mode
-
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with set_grad_enabled(mode):
-                return fn(*args, **kwargs)
-
-        return wrapper
+        return _in_mode(fn, self.mode)
 
 
 class _GradModeContext:
@@ -59,14 +52,22 @@ class _GradModeContext:
         _state.enabled = self.prev
 
     def __call__(self, fn: Callable) -> Callable:
-        mode = self.mode
+        return _in_mode(fn, self.mode)
 
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with set_grad_enabled(mode):
-                return fn(*args, **kwargs)
 
-        return wrapper
+def _in_mode(fn: Callable, mode: bool) -> Callable:
+    """``fn`` run with recording switched to ``mode`` (a decorator; optimisers' ``step`` runs through one)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        prev = _state.enabled
+        _state.enabled = mode
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            _state.enabled = prev
+
+    return wrapper
 
 
 class no_grad(_GradModeContext):

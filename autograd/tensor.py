@@ -162,9 +162,7 @@ class Tensor:
     def backward(self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False,
                  inputs: Sequence[Tensor] | None = None) -> None:
         """Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (see ``autograd.engine``)."""
-        from .engine import backward
-
-        backward((self,), None if gradient is None else (gradient,), retain_graph, create_graph, inputs)
+        _engine.backward((self,), None if gradient is None else (gradient,), retain_graph, create_graph, inputs)
 
     # ---- printing -------------------------------------------------------------------------------------------------
     def __repr__(self) -> str:
@@ -621,4 +619,5 @@ class _RetainGrad:
             t.grad = grad if t.grad is None else t.grad + grad
 
 
-from . import ops as _ops  # noqa: E402  (ops import Tensor; importing them last breaks the cycle)
+from . import engine as _engine  # noqa: E402  (these import Tensor; importing them last breaks the cycle)
+from . import ops as _ops  # noqa: E402

@@ -150,11 +150,10 @@ def _targets(op: str, input: Tensor, target: Any, weight: Tensor | None, ignore_
 
 def _nll(logp: np.ndarray, index: tuple, wt: np.ndarray | None, reduction: str) -> np.ndarray:
     """−wᵢ·logp[i, tᵢ], reduced (wt None: every wᵢ = 1)."""
-    picked = logp[index]
-    loss = -picked if wt is None else -picked * wt
+    picked = logp[index] if wt is None else logp[index] * wt
     if reduction == "none":
-        return loss
-    total = loss.sum()
+        return -picked
+    total = -picked.sum()
     return total if reduction == "sum" else total / (picked.size if wt is None else wt.sum())
 
 
