@@ -80,8 +80,8 @@ class Adam(Optimizer):
             params = [p for p in group["params"] if p.grad is not None]
             states = [self.state[p] for p in params]
             # foreach (None: whenever it applies) runs the group's update once over all its parameters end to end
-            if (group.get("foreach") is not False and FlatGroup.usable(params)
-                    and self._step_group(flat_group(self._flat, index, params), states, group)):
+            flat = None if group.get("foreach") is False else flat_group(self._flat, index, params)
+            if flat is not None and self._step_group(flat, states, group):
                 continue
             for p, state in zip(params, states):
                 if "step" not in state:
@@ -106,7 +106,9 @@ class Adam(Optimizer):
         steps += 1
         buf = partial(flat.buffer, states)
         param = flat.gather([p.data for p in flat.params], flat.param)
-        grad = flat.gather([grad_array(p, group["maximize"]) for p in flat.params], flat.grad)
+        grad = flat.gather([p.grad.data for p in flat.params], flat.grad)
+        if group["maximize"]:
+            np.negative(grad, out=grad)
         _adam(param, grad, buf("exp_avg"), buf("exp_avg_sq"), buf("max_exp_avg_sq") if group["amsgrad"] else None,
               steps.item(0), group)
         flat.scatter()

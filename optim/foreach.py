@@ -38,24 +38,20 @@ class FlatGroup:
         """Each parameter's slice of ``flat``, in the parameter's shape."""
         return [flat[lo:hi].reshape(shape) for shape, lo, hi in zip(self.shapes, self.bounds, self.bounds[1:])]
 
-    @staticmethod
-    def usable(params: list[Tensor]) -> bool:
-        """Whether one flat update can serve these parameters (those with a gradient): two or more, of one dtype."""
-        if len(params) < 2:
+    def matches(self, params: list[Tensor]) -> bool:
+        """Whether these are still this group's parameters, in its shapes and dtype, with gradients of that dtype."""
+        if len(params) != len(self.params):
             return False
-        dtype = params[0].data.dtype
-        for p in params:
-            if p.data.dtype != dtype or p.grad.data.dtype != dtype:
+        dtype = self.dtype
+        for p, q, shape in zip(params, self.params, self.shapes):
+            data = p.data
+            if p is not q or data.shape != shape or data.dtype != dtype or p.grad.data.dtype != dtype:
                 return False
         return True
 
-    def matches(self, params: list[Tensor]) -> bool:
-        return (len(params) == len(self.params) and params[0].data.dtype == self.dtype
-                and all(p is q and p.data.shape == s for p, q, s in zip(params, self.params, self.shapes)))
-
     def gather(self, arrays: list[np.ndarray], out: np.ndarray) -> np.ndarray:
         """The arrays (one per parameter) end to end, written into ``out``."""
-        return np.concatenate([a.reshape(-1) for a in arrays], out=out)
+        return np.concatenate(arrays, axis=None, out=out)  # (axis=None: each array flattened)
 
     def scatter(self) -> None:
         """Write the (updated) gathered parameters back into each parameter, in place."""
@@ -82,9 +78,17 @@ class FlatGroup:
         return flat
 
 
-def flat_group(cache: dict[int, Any], index: int, params: list[Tensor]) -> FlatGroup:
-    """The cached ``FlatGroup`` of group ``index``, made anew if its parameters changed."""
+def flat_group(cache: dict[int, Any], index: int, params: list[Tensor]) -> FlatGroup | None:
+    """The cached ``FlatGroup`` of group ``index``, made anew if its parameters changed; None where one flat update
+    cannot serve these parameters (those with a gradient): fewer than two, or not all of one dtype."""
     flat = cache.get(index)
-    if flat is None or not flat.matches(params):
-        flat = cache[index] = FlatGroup(params)
+    if flat is not None and flat.matches(params):
+        return flat
+    if len(params) < 2:
+        return None
+    dtype = params[0].data.dtype
+    for p in params:
+        if p.data.dtype != dtype or p.grad.data.dtype != dtype:
+            return None
+    flat = cache[index] = FlatGroup(params)
     return flat
