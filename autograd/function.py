@@ -210,8 +210,9 @@ def _shared(t: tuple) -> tuple:
 def _as_output(o: Any, args: tuple) -> Tensor:
     """A forward's return value as a new output Tensor (numpy returns scalars for 0-d results: made arrays again)."""
     if isinstance(o, Tensor):
-        if any(o is a for a in args):  # an input returned as is: the output must be a new tensor object
-            return Tensor._make(o.data)
+        for a in args:
+            if o is a:  # an input returned as is: the output must be a new tensor object
+                return Tensor._make(o.data)
         return o
     return Tensor._make(np.asarray(o))
 
