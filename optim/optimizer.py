@@ -3,13 +3,16 @@
 This is ``torch.optim.Optimizer``'s contract. A subclass passes its hyper-parameters as ``defaults``; every
 parameter group gets its own copy of them (overridable per group), and ``step`` loops over the groups, reads
 ``p.grad`` and updates ``p.data`` in place under ``no_grad``. Per-parameter buffers live in ``self.state[p]``,
-a dict created on first access, holding ``Tensor``s such as ``"exp_avg"`` and the ``"step"`` counter.
+a dict created on first access, holding ``Tensor``s such as ``"exp_avg"`` and the ``"step"`` counter. As in torch,
+``self.state`` is a ``defaultdict(dict)`` keyed by the parameters themselves: a Tensor hashes by identity, so a
+lookup never compares tensors element-wise.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -27,43 +30,6 @@ class _RequiredParameter:
 
 
 required = _RequiredParameter()
-
-
-class ParamState(MutableMapping):
-    """``defaultdict(dict)`` keyed by parameter *identity*: ``state[p]`` creates an empty dict on first use.
-
-    Tensors compare element-wise, so they are not reliable dict keys; this mapping keys them by ``id`` and
-    remembers the tensor, so iterating yields the parameters themselves, exactly like torch's ``state``.
-    """
-
-    def __init__(self) -> None:
-        self._keys: dict[int, Any] = {}
-        self._values: dict[int, dict[str, Any]] = {}
-
-    def __getitem__(self, key: Any) -> dict[str, Any]:
-        got = self._values.get(id(key))
-        if got is None:
-            self[key] = got = {}
-        return got
-
-    def __setitem__(self, key: Any, value: dict[str, Any]) -> None:
-        self._keys[id(key)] = key
-        self._values[id(key)] = value
-
-    def __delitem__(self, key: Any) -> None:
-        del self._keys[id(key)], self._values[id(key)]
-
-    def __contains__(self, key: object) -> bool:
-        return id(key) in self._values
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(list(self._keys.values()))
-
-    def __len__(self) -> int:
-        return len(self._values)
-
-    def __repr__(self) -> str:
-        return f"ParamState({len(self)} parameters)"
 
 
 def _describe(obj: Any) -> str:
@@ -89,7 +55,7 @@ class Optimizer:
                 f"{type(self).__name__}: params should be an iterable of Tensors or dicts, "
                 f"but got a single {_describe(params)}; wrap it in a list"
             )
-        self.state: ParamState = ParamState()
+        self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
         self.param_groups: list[dict[str, Any]] = []
 
         param_groups = list(params)
@@ -218,7 +184,7 @@ class Optimizer:
             for saved_id, p in zip(saved["params"], group["params"], strict=True):
                 id_map[int(saved_id)] = p
 
-        self.state = ParamState()
+        self.state = defaultdict(dict)
         for key, value in state_dict["state"].items():
             # a save format may turn integer keys into strings; map them back
             k = int(key) if isinstance(key, str) and key.lstrip("-").isdigit() else key
