@@ -1,5 +1,7 @@
 """The Optimizer contract: parameter groups, lazy state, zero_grad, closures, validation, no graph building."""
 
+import collections
+
 import numpy as np
 import pytest
 
@@ -65,6 +67,17 @@ def test_state_is_created_lazily_per_parameter():
     assert float(opt.state[a]["step"].data) == 1.0
     np.testing.assert_array_equal(b.data, [3.0])
     assert list(opt.state) == [a]  # iterating the state yields the parameters, like torch
+
+
+def test_state_is_keyed_by_parameter_identity():
+    # Two parameters with equal values (Tensors compare element-wise) keep separate states, as in torch.
+    a, b = param(1.0, 2.0), param(1.0, 2.0)
+    opt = optim.Adam([a, b], lr=0.1)
+    a.grad, b.grad = autograd.tensor([1.0, 1.0]), autograd.tensor([-1.0, -1.0])
+    opt.step()
+    assert isinstance(opt.state, collections.defaultdict)
+    assert len(opt.state) == 2 and list(opt.state) == [a, b] and opt.state[a] is not opt.state[b]
+    np.testing.assert_array_equal(opt.state[a]["exp_avg"].data, -opt.state[b]["exp_avg"].data)
 
 
 def test_sgd_without_momentum_keeps_no_state():

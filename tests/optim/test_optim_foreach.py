@@ -45,6 +45,24 @@ def test_parameters_without_a_gradient_fall_back_to_the_loop():
         np.testing.assert_array_equal(p.data, q.data)
 
 
+def test_step_counters_share_one_buffer_and_diverging_ones_fall_back_to_the_loop():
+    flat, flat_opt = _run(None, dict(lr=0.01), steps=3)
+    loop, loop_opt = _run(False, dict(lr=0.01), steps=3)
+    counters = flat_opt._flat[0].buffers["step"]
+    assert all(flat_opt.state[p]["step"].data.base is counters for p in flat)
+    for params, opt in ((flat, flat_opt), (loop, loop_opt)):
+        opt.state[params[0]]["step"].data[...] = 10  # one counter edited in place: one step size no longer fits all
+        for k in range(3):
+            for p in params:
+                p.grad = autograd.tensor(np.tanh(p.data + 0.1 * k).astype(np.float32))
+            opt.step()
+    for p, q in zip(flat, loop, strict=True):
+        np.testing.assert_array_equal(p.data, q.data)
+        for key, value in loop_opt.state[q].items():
+            np.testing.assert_array_equal(flat_opt.state[p][key].data, value.data)
+    assert [flat_opt.state[p]["step"].item() for p in flat] == [13.0, 6.0, 6.0, 6.0]
+
+
 def test_loaded_state_is_taken_into_the_flat_buffers():
     _, opt = _run(None, dict(lr=0.01), steps=5)
     saved = opt.state_dict()
