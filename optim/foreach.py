@@ -4,9 +4,9 @@ An elementwise update such as Adam's is about a dozen numpy calls per parameter,
 cost of each call dominates the step. Here each state buffer of a group (``exp_avg``, ``exp_avg_sq``, ...) is one
 contiguous array, and each ``state[p][name]`` is a view of its slice (the ``step`` counters too: one number per
 parameter, all incremented at once); the parameters and gradients are gathered end to end, the update runs once over
-the whole group, and each parameter takes its slice back. It is the same
-elementwise arithmetic on the same numbers, so the result is identical to the per-parameter loop. torch's
-``foreach=True`` does the same with multi-tensor kernels.
+the whole group, and each parameter takes its slice back. It is the same elementwise arithmetic on the same numbers,
+so the result is identical to the per-parameter loop. torch's ``foreach=True`` does the same with multi-tensor
+kernels.
 """
 
 from __future__ import annotations
@@ -65,8 +65,11 @@ class FlatGroup:
         flat = self.buffers.get(name)
         if flat is not None and all(name in s and s[name].data.base is flat for s in states):
             return flat
-        fresh = (lambda p: step_tensor().data) if scalar else (lambda p: np.zeros_like(p.data))
-        flat = np.concatenate([(s[name].data if name in s else fresh(p)).reshape(-1)
+
+        def initial(p: Tensor) -> np.ndarray:
+            return step_tensor().data if scalar else np.zeros_like(p.data)
+
+        flat = np.concatenate([(s[name].data if name in s else initial(p)).reshape(-1)
                                for p, s in zip(self.params, states)])
         views = [flat[i:i + 1].reshape(()) for i in range(len(states))] if scalar else self.views(flat)
         for s, view in zip(states, views):
