@@ -2,7 +2,8 @@
 
 Conv2d(1,8,3)-ReLU-MaxPool2d(2)-Conv2d(8,16,3)-ReLU-MaxPool2d(2)-Flatten-Linear(400,10), batch 64 of 1×28×28:
 forward, cross-entropy, backward, and a plain SGD update (p -= lr·grad under no_grad). The two frameworks are timed
-alternately in one process; the figure is the median step time, and the ratio pathgrad / torch.
+alternately in one process (``_common.timed``, as in ``run.py``); the figure is the median step time, and the ratio
+pathgrad / torch.
 
     python bench/cnn.py [--repeat 200] [--profile]
 """
@@ -16,11 +17,14 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = "1"
 
 import argparse  # noqa: E402
-import statistics  # noqa: E402
-import time  # noqa: E402
+import sys  # noqa: E402
 from collections.abc import Callable  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _common import STEP_BLOCK, timed  # noqa: E402
 
 import autograd  # noqa: E402
 import nn  # noqa: E402
@@ -74,20 +78,6 @@ def torch_step(x: np.ndarray, y: np.ndarray) -> Callable[[], None] | None:
     return step
 
 
-def interleaved(fns: dict[str, Callable[[], None]], repeat: int, warmup: int = 10) -> dict[str, float]:
-    """Median seconds per call, the functions run alternately so that machine-load drift hits all of them."""
-    for _ in range(warmup):
-        for fn in fns.values():
-            fn()
-    times: dict[str, list[float]] = {k: [] for k in fns}
-    for _ in range(repeat):
-        for k, fn in fns.items():
-            t0 = time.perf_counter()
-            fn()
-            times[k].append(time.perf_counter() - t0)
-    return {k: statistics.median(v) for k, v in times.items()}
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=200)
@@ -112,7 +102,7 @@ def main() -> None:
     base = torch_step(x, y)
     if base is not None:
         fns["torch"] = base
-    t = interleaved(fns, args.repeat)
+    t = timed(fns, repeat=args.repeat, warmup=10, block=STEP_BLOCK)
     print("workload, pathgrad ms, baseline ms, ratio")
     name = f"lenet train step (batch {BATCH}, 1 thread)"
     if base is None:

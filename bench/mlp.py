@@ -26,7 +26,7 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import timed  # noqa: E402
+from _common import STEP_BLOCK, timed  # noqa: E402
 from _timing import row  # noqa: E402
 
 import autograd  # noqa: E402
@@ -206,7 +206,7 @@ def measure(repeat: int = 200, warmup: int = 10) -> list[tuple[str, float, float
     t_step = torch_step(x, y, params)
     if t_step is not None:
         fns["torch"] = t_step
-    t = timed(fns, repeat=repeat, warmup=warmup)
+    t = timed(fns, repeat=repeat, warmup=warmup, block=STEP_BLOCK)
     return [(NAME, t["pathgrad"], t["numpy"], "numpy (by hand)"),
             (NAME, t["pathgrad"], t.get("torch"), "torch CPU")]
 

@@ -26,6 +26,7 @@ from pathlib import Path  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).parent))
 import small_adam  # noqa: E402
+from _common import steady_heap  # noqa: E402
 
 
 def run(fns: dict, repeat: int, block: int) -> tuple[dict, dict]:
@@ -58,8 +59,9 @@ def main() -> None:
     fns = small_adam.fns()
     if "torch" not in fns:
         sys.exit("torch is not installed: nothing to compare with")
+    steady_heap()  # as _common.timed does
     gc.collect()
-    gc.freeze()  # as _common.timed does
+    gc.freeze()
     for _ in range(50):
         for fn in fns.values():
             fn()

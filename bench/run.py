@@ -31,7 +31,7 @@ import float32  # noqa: E402
 import mlp  # noqa: E402
 import scalar  # noqa: E402
 import small_adam  # noqa: E402
-from _common import timed  # noqa: E402
+from _common import STEP_BLOCK, timed  # noqa: E402
 from _timing import interleaved  # noqa: E402
 
 try:
@@ -52,7 +52,7 @@ def cnn_rows(repeat: int) -> list[Row]:
     base = cnn.torch_step(x, y)
     if base is not None:
         fns["torch"] = base
-    t = timed(fns, repeat=repeat, warmup=10)
+    t = timed(fns, repeat=repeat, warmup=10, block=STEP_BLOCK)
     return [(f"CNN LeNet-style b{cnn.BATCH} f32 SGD step", t["pathgrad"], t.get("torch"), "torch CPU", 1.5)]
 
 

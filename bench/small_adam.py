@@ -24,7 +24,7 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).parent))
 import mlp  # noqa: E402
-from _common import timed  # noqa: E402
+from _common import STEP_BLOCK, timed  # noqa: E402
 from _timing import row  # noqa: E402
 
 import optim  # noqa: E402
@@ -70,7 +70,7 @@ def fns() -> dict[str, Callable[[], object]]:
 
 
 def measure(repeat: int = 2000, warmup: int = 50) -> list[tuple[str, float, float | None, str]]:
-    t = timed(fns(), repeat=repeat, warmup=warmup)
+    t = timed(fns(), repeat=repeat, warmup=warmup, block=STEP_BLOCK)
     return [(NAME, t["pathgrad"], t.get("torch"), "torch CPU"), (NAME, t["pathgrad"], t["numpy"], "numpy (by hand)")]
 
 
