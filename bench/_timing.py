@@ -28,7 +28,7 @@ def interleaved(fns: dict[str, Callable[[], object]], repeat: int = 7, warmup: i
     every round, so each function follows each of the others about equally often.
 
     A call leaves the caches holding its own code and data, which slows whatever runs next: right after torch's
-    small-Adam step, pathgrad's takes 0.21 ms instead of 0.15, NumPy's 0.13 instead of 0.08 (``predecessors.py``).
+    small-Adam step, pathgrad's takes ~0.19 ms instead of ~0.13, NumPy's ~0.12 instead of ~0.08 (``predecessors.py``).
     A training loop runs its own steps back to back; with ``block`` > 1 the median is such a step, the first call of
     each turn paying for the switch. With ``block`` = 1 every call follows another library's or its own at random.
 
