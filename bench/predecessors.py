@@ -1,9 +1,10 @@
 """Why the small-Adam ratio depends on how the steps are interleaved: each step's time split by the step that ran
 just before it, and the medians when each library runs a block of consecutive steps instead of one.
 
-A step finds the CPU caches holding whatever the previous call used. `_timing.interleaved` shuffles the order of
-single calls, so about two steps in three follow another library's; a training loop runs the same library's step
-back to back. Both views are printed; the suite's ratio is the first.
+A step finds the CPU caches holding whatever the previous call used. One call per turn (the suite's timing until
+the second session of 2026-12-02), about two steps in three follow another library's; a training loop runs the same
+library's step back to back, which turns of consecutive calls measure (the suite now uses turns of
+``_common.STEP_BLOCK``). Both views are printed.
 
     python bench/predecessors.py [--repeat 3000] [--block 10]
 """
