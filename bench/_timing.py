@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import math
 import random
 import statistics
 import time
@@ -40,7 +41,7 @@ def interleaved(fns: dict[str, Callable[[], object]], repeat: int = 7, warmup: i
     times: dict[str, list[float]] = {k: [] for k in fns}
     order = list(fns.items())
     shuffle = random.Random(0).shuffle
-    for _ in range(-(-repeat // block)):
+    for _ in range(math.ceil(repeat / block)):
         shuffle(order)
         for k, fn in order:
             for _ in range(block):
