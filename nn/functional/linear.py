@@ -51,7 +51,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     if x.shape[-1:] != w.shape[-1:]:
         raise ValueError(f"linear: input's last dim is {x.shape[-1] if x.ndim else '()'} (shape "
                          f"{x.shape}) but weight has shape {w.shape}, which expects in_features={w.shape[-1]}")
-    if (isinstance(input, Tensor) and w.ndim == 2 and x.ndim >= 1 and x.dtype == w.dtype and x.dtype.kind == "f"
+    if (isinstance(input, Tensor) and w.ndim == 2 and x.dtype == w.dtype and x.dtype.kind == "f"
             and (bias is None or isinstance(bias, Tensor) and bias.data.dtype == w.dtype
                  and bias.data.shape == w.shape[:1])):
         if x.ndim == 2:
