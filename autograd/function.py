@@ -39,7 +39,12 @@ class Function:
     _creation: str | None = None
     materialize_grads = True
     needs_input_grad: tuple = ()
-    args: tuple = ()
+    # The forward arguments (``args``): one or two in attributes of their own, others as the tuple given (see apply)
+    _nargs = 0
+    _arg0: Any = None
+    _arg1: Any = None
+    _args: tuple = ()
+    _saves_args = False  # save_for_backward was given exactly the args (a·b): saved_tensors returns them
     kwargs: dict | None = None
     _output_nrs: tuple = ()
     # The producers of the inputs (see apply): two attributes, and a tuple only for ops with more inputs
@@ -70,15 +75,14 @@ class Function:
     # ---- ctx API used inside forward/backward ---------------------------------------------------------------------
     def save_for_backward(self, *tensors: Tensor | None) -> None:
         """Keep tensors for backward; an in-place change to one of them before backward is detected."""
-        args = self.args
-        if len(tensors) == 2 == len(args) and tensors[0] is args[0] and tensors[1] is args[1]:
-            tensors = args  # both inputs of a binary op (a·b): keep the args tuple, one object fewer per node
+        # Both inputs of a binary op (a·b): no tuple of their own, one object fewer per node
+        self._saves_args = len(tensors) == 2 == self._nargs and tensors[0] is self._arg0 and tensors[1] is self._arg1
         versions = ()  # the versions saved_tensors checks against: () while all are 0, the usual case
         for t in tensors:
             if t is not None and t._version:
                 versions = tuple([0 if t is None else t._version for t in tensors])
                 break
-        self._saved, self._saved_versions = tensors, versions
+        self._saved, self._saved_versions = () if self._saves_args else tensors, versions
 
     @property
     def saved_tensors(self) -> tuple:
@@ -87,7 +91,7 @@ class Function:
                 f"{self.name()}: trying to backward through the graph a second time (or to read saved tensors "
                 "after they were freed). Pass retain_graph=True to the first backward() if you need a second one."
             )
-        saved, versions = self._saved, self._saved_versions
+        saved, versions = self.args if self._saves_args else self._saved, self._saved_versions
         for i, t in enumerate(saved):
             if t is not None and t._version != (versions[i] if versions else 0):
                 v = versions[i] if versions else 0
@@ -103,6 +107,14 @@ class Function:
 
     def set_materialize_grads(self, value: bool) -> None:
         self.materialize_grads = value
+
+    @property
+    def args(self) -> tuple:
+        """The arguments forward was called with, in order: input Tensors and constants (dims, shapes, ...)."""
+        n = self._nargs
+        if n == 2:
+            return (self._arg0, self._arg1)
+        return (self._arg0,) if n == 1 else self._args
 
     @property
     def _producers(self) -> tuple:
@@ -128,7 +140,16 @@ class Function:
         # This runs for every op: it is written for speed (one pass over args, no generators).
         state = _state
         ctx = cls.__new__(cls)
-        ctx.args = args
+        # The cyclic garbage collector walks every live object, repeatedly, and runs more often the more objects
+        # there are, so a graph node allocates as few as it can: the usual one or two arguments go into attributes
+        # (so do their producers below), and the small metadata tuples, which repeat across nodes, are shared.
+        n = ctx._nargs = len(args)
+        if n == 1:
+            ctx._arg0 = args[0]
+        elif n == 2:
+            ctx._arg0, ctx._arg1 = args
+        else:
+            ctx._args = args
         prev = state.enabled
         record = False
         if prev:
@@ -164,10 +185,6 @@ class Function:
             ctx.sequence_nr = next(_recorded)
             if kwargs:
                 ctx.kwargs = kwargs
-            # The cyclic garbage collector walks every live object, repeatedly, and runs more often the more objects
-            # there are, so a graph node allocates as few as it can: the producers go into two attributes (a tuple
-            # only past two inputs), and the small metadata tuples, which repeat across nodes, are shared.
-            n = len(producers)
             if n:
                 ctx._producer0 = producers[0]
                 if n > 1:
@@ -251,8 +268,6 @@ def _propagate_tangents(cls: type, ctx: Function, args: tuple, outs: tuple) -> N
         (t if t is not None else Tensor._make(np.zeros_like(a.data))) if isinstance(a, Tensor) else None
         for a, t in zip(args, tangents)
     ]
-    if not hasattr(ctx, "args") or not ctx.args:
-        ctx.args = args
     # The rule's own ops must neither record a graph nor push tangents of their (dual) operands further.
     prev, level = _state.enabled, _state.fw_level
     _state.enabled, _state.fw_level = False, 0
