@@ -165,15 +165,16 @@ def _run(roots: list[Tensor], seeds: list[Tensor], retain_graph: bool, create_gr
                 input_grads = node.backward(node, *grads)
             if input_grads.__class__ is not tuple:
                 input_grads = (input_grads,)
-            if len(input_grads) != len(node.args):
+            args = node.args
+            if len(input_grads) != len(args):
                 raise RuntimeError(f"{node.name()} returned {len(input_grads)} gradients; expected "
-                                   f"{len(node.args)}, one per forward argument (None where there is none)")
+                                   f"{len(args)}, one per forward argument (None where there is none)")
             if not retain_graph:
                 node._freed = True
                 node._saved = ()
             if anomaly:
                 _check_backward(node, input_grads)
-            for arg, g, needed, producer, i in zip(node.args, input_grads, node.needs_input_grad, node._producers,
+            for arg, g, needed, producer, i in zip(args, input_grads, node.needs_input_grad, node._producers,
                                                    node._output_nrs):
                 if g is None or not needed:
                     continue

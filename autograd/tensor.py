@@ -57,8 +57,8 @@ class Tensor:
         if requires_grad:
             self.requires_grad_(True)
 
-    @classmethod
-    def _make(cls, data: np.ndarray) -> Tensor:
+    @staticmethod
+    def _make(data: np.ndarray) -> Tensor:
         """Wrap an array without copying or checks: the ops' fast path."""
         t = object.__new__(Tensor)
         t.data = data

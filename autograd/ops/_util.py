@@ -25,10 +25,18 @@ def value(x: Any) -> Any:
     return x.data if isinstance(x, Tensor) else x
 
 
+_PY_NUMBERS = (int, float, bool)
+
+
 def binary(a: Any, b: Any) -> tuple[Any, Any]:
     """Bring two operands to torch's common dtype. Python scalars stay scalars (they are constants in the graph)."""
     ta, tb = isinstance(a, Tensor), isinstance(b, Tensor)
     if ta and tb and a.data.dtype == b.data.dtype:
+        return a, b
+    # The usual mixed case, x * 2.0: a floating tensor keeps its dtype against a Python number (result_type's rule).
+    if ta and b.__class__ in _PY_NUMBERS and a.data.dtype.kind == "f":
+        return a, b
+    if tb and a.__class__ in _PY_NUMBERS and b.data.dtype.kind == "f":
         return a, b
     # numpy scalars (np.float64 subclasses float) count as Python numbers, as in torch: no promotion.
     if isinstance(a, np.generic) and a.ndim == 0:
