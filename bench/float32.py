@@ -59,15 +59,15 @@ def _record(kind: str, detail: str) -> None:
     findings[key] = findings.get(key, 0) + 1
 
 
-_orig_make = Tensor._make.__func__
+_orig_make = Tensor._make
 _orig_init = Tensor.__init__
 _orig_reduce_to = engine._reduce_to
 
 
-def _make(cls, data):
+def _make(data):
     if _case[0] is not None and data.dtype == np.float64:
         _record("float64 tensor", _where())
-    return _orig_make(cls, data)
+    return _orig_make(data)
 
 
 def _init(self, *args, **kwargs):
@@ -132,13 +132,13 @@ def _unspy(a):
 
 
 def install() -> None:
-    Tensor._make = classmethod(_make)
+    Tensor._make = staticmethod(_make)
     Tensor.__init__ = _init
     engine._reduce_to = _reduce_to
 
 
 def uninstall() -> None:
-    Tensor._make = classmethod(_orig_make)
+    Tensor._make = staticmethod(_orig_make)
     Tensor.__init__ = _orig_init
     engine._reduce_to = _orig_reduce_to
 

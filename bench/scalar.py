@@ -2,15 +2,22 @@
 
 The network, loss and data follow micrograd's demo notebook: MLP(2, [16, 16, 1]) built neuron by neuron from
 scalars, a max-margin loss over 100 points plus L2 regularisation, then SGD. Both engines build the same graph
-(~66k nodes); the ratio is pathgrad's step time over micrograd's, measured alternately in one process.
+(~66k nodes); the ratio is pathgrad's step time over micrograd's, measured in turns in one process, as a training
+loop runs (see ``measure`` for why the garbage collector makes the way of timing matter here).
 
-    python bench/scalar.py
+    python bench/scalar.py [--repeat 5] [--json]
 """
 
 from __future__ import annotations
 
+import argparse
+import gc
+import json
 import random
+import statistics
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -101,31 +108,80 @@ def count_nodes(root: autograd.Tensor) -> int:
     return len(topological_order([root.grad_fn]))
 
 
-def main() -> None:
-    sys.setrecursionlimit(100_000)  # micrograd's topological sort is recursive
+def fns() -> dict[str, Callable[[], object]]:
+    """One full training step of each engine on the same data (micrograd's only where it is installed)."""
+    sys.setrecursionlimit(100_000)  # micrograd's topological sort is recursive (pathgrad's is not: see chain.py)
     X, y = moons()
     random.seed(1337)
     model = ScalarMLP(2, [16, 16, 1], lambda v: autograd.tensor(v, dtype=autograd.float64, requires_grad=True))
-    ours = pathgrad_step(model, X, y)
-    loss = ours()
-    print(f"scalar graph: {count_nodes(loss):,} op nodes, {len(model.parameters())} parameters; loss {loss.item():.4f}")
-    fns = {"pathgrad": ours}
+    out = {"pathgrad": pathgrad_step(model, X, y)}
     try:
-        fns["micrograd"] = micrograd_step(X, y)
+        out["micrograd"] = micrograd_step(X, y)
     except ImportError:
         pass
-    t = interleaved(fns, repeat=5, warmup=1)
-    print(row("micrograd demo MLP, scalar graph, full step", t["pathgrad"], t.get("micrograd"), "micrograd"))
-    # The cyclic garbage collector costs both engines a lot on graphs this size; timeit switches it off, so show
-    # that view too.
-    import gc
+    return out
 
-    gc.disable()
+
+def training_loop(steps: dict[str, Callable[[], object]], turns: int = 4, turn: int = 5) -> dict[str, float]:
+    """Median step time in seconds of each engine run as the demo's training loop runs it: ``turn`` consecutive
+    ``loss = step()`` calls (the previous graph alive until the next step returns), the cyclic collector left to run
+    whenever it decides, as it does in a loop. The engines take turns (order shuffled, seeded); garbage left by one
+    engine's turn is collected, untimed, before the next turn so that neither is charged with the other's."""
+    times: dict[str, list[float]] = {k: [] for k in steps}
+    order = list(steps)
+    for k in order:
+        steps[k]()
+    shuffle = random.Random(0).shuffle
+    for _ in range(turns):
+        shuffle(order)
+        for k in order:
+            gc.collect()
+            loss = None
+            for _ in range(turn):
+                t0 = time.perf_counter()
+                loss = steps[k]()
+                times[k].append(time.perf_counter() - t0)
+            del loss
+    return {k: statistics.median(v) for k, v in times.items()}
+
+
+def measure(steps: dict[str, Callable[[], object]], repeat: int = 5) -> dict[str, float]:
+    """Median step times in seconds: as a training loop (keys as in ``steps``), one call at a time after a full
+    collection ("…/per call"), and with the cyclic GC off ("…/gc off").
+
+    Most of micrograd's step is its cyclic garbage collection (each Value holds a closure that refers back to it), and
+    how much depends on every object the process holds and on when the collector runs. So this is meant for a fresh
+    interpreter, as the demo runs (``run.py`` starts one), and all three views are printed.
+    """
+    out = training_loop(steps, turns=max(1, repeat // 2))
+    out |= {f"{k}/per call": v for k, v in interleaved(steps, repeat=repeat, warmup=1).items()}
+    gc.disable()  # timeit's view: both engines' own work, no collector
     try:
-        t = interleaved(fns, repeat=5, warmup=1, collect_garbage=False)
+        out |= {f"{k}/gc off": v for k, v in interleaved(steps, repeat=repeat, warmup=1,
+                                                          collect_garbage=False).items()}
     finally:
         gc.enable()
-    print(row("  the same, cyclic GC off (as timeit does)", t["pathgrad"], t.get("micrograd"), "micrograd"))
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--json", action="store_true", help="print the timings as JSON (for run.py)")
+    args = ap.parse_args()
+    steps = fns()
+    if args.json:
+        print(json.dumps(measure(steps, args.repeat)))
+        return
+    loss = steps["pathgrad"]()
+    print(f"scalar graph: {count_nodes(loss):,} op nodes; loss {loss.item():.4f}")
+    del loss
+    t = measure(steps, args.repeat)
+    views = [("", "micrograd demo MLP, scalar graph, full step (loop)"),
+             ("/per call", "  one step per call, collected before each"),
+             ("/gc off", "  cyclic GC off (as timeit does)")]
+    for suffix, label in views:
+        print(row(label, t["pathgrad" + suffix], t.get("micrograd" + suffix), "micrograd"))
 
 
 if __name__ == "__main__":
