@@ -6,7 +6,7 @@ it is installed. All three start from the same weights; the step times are media
 alternately in one process, single-threaded. Also: the peak memory of one step (tracemalloc, which sees NumPy's
 allocations) for pathgrad against the NumPy baseline, and a check that parameters, gradients and loss stay float32.
 
-    python bench/mlp.py [--repeat 200] [--profile]
+    python bench/mlp.py [--repeat 200] [--profile] [--json]
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = "1"
 
 import argparse  # noqa: E402
+import json  # noqa: E402
 import sys  # noqa: E402
 import tracemalloc  # noqa: E402
 from collections.abc import Callable  # noqa: E402
@@ -197,8 +198,8 @@ def peak_memory(step: Callable[[], object]) -> int:
         tracemalloc.stop()
 
 
-def measure(repeat: int = 200, warmup: int = 10) -> list[tuple[str, float, float | None, str]]:
-    """Rows (workload, pathgrad s, baseline s, baseline name): vs hand-written NumPy, and vs torch."""
+def timings(repeat: int = 200, warmup: int = 10) -> dict[str, float]:
+    """Median seconds per step: "pathgrad", "numpy" and (when installed) "torch", measured alternately."""
     x, y = data()
     model = pathgrad_model()
     params = weights(model)
@@ -206,7 +207,12 @@ def measure(repeat: int = 200, warmup: int = 10) -> list[tuple[str, float, float
     t_step = torch_step(x, y, params)
     if t_step is not None:
         fns["torch"] = t_step
-    t = timed(fns, repeat=repeat, warmup=warmup, block=STEP_BLOCK)
+    return timed(fns, repeat=repeat, warmup=warmup, block=STEP_BLOCK)
+
+
+def measure(repeat: int = 200, warmup: int = 10) -> list[tuple[str, float, float | None, str]]:
+    """Rows (workload, pathgrad s, baseline s, baseline name): vs hand-written NumPy, and vs torch."""
+    t = timings(repeat, warmup)
     return [(NAME, t["pathgrad"], t["numpy"], "numpy (by hand)"),
             (NAME, t["pathgrad"], t.get("torch"), "torch CPU")]
 
@@ -223,7 +229,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=200)
     ap.add_argument("--profile", action="store_true", help="cProfile pathgrad's step instead of timing")
+    ap.add_argument("--json", action="store_true", help="print only the step timings, as JSON (for run.py)")
     args = ap.parse_args()
+    if args.json:
+        print(json.dumps(timings(args.repeat)))
+        return
     x, y = data()
     if args.profile:
         import cProfile
