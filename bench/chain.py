@@ -2,8 +2,9 @@
 nothing may recurse (the interpreter's default recursion limit is kept, so a recursive sort would fail at ~1,000).
 
 Each chain is y = x·c·c·…·c (one Mul node per step) on a float32 scalar. Only ``backward()`` is timed (the graph is
-rebuilt untimed before each run, since backward frees it); median of a few runs. The per-node ratio is the time per
-node at size n over the time per node at 100k: about 1 for linear time, growing with n for anything quadratic.
+rebuilt untimed before each run, since backward frees it); median of a few runs, the sizes taking turns. The
+per-node ratio is the time per node at size n over the time per node at 100k: about 1 for linear time, growing with n
+for anything quadratic.
 With --torch, PyTorch's time for the same chain is printed for reference.
 
     python bench/chain.py [--sizes 100000 200000 400000 600000] [--repeat 3] [--torch]
@@ -39,30 +40,37 @@ def build(n: int, lib=autograd):
     return x, y
 
 
-def time_backward(n: int, repeat: int = 3, lib=autograd) -> float:
-    times = []
+def time_backward(n: int, lib=autograd) -> float:
+    x, y = build(n, lib)
+    gc.collect()
+    t0 = time.perf_counter()
+    y.backward()
+    elapsed = time.perf_counter() - t0
+    assert x.grad is not None
+    return elapsed
+
+
+def time_sizes(sizes, repeat: int, lib=autograd) -> dict[int, float]:
+    """Median backward time per size, the sizes taking turns (round after round), so that the machine's slow spells
+    hit every size alike: one size timed at a stretch read 1.6× the per-node time of the others in one run here."""
+    times: dict[int, list[float]] = {n: [] for n in sizes}
     for _ in range(repeat):
-        x, y = build(n, lib)
-        gc.collect()
-        t0 = time.perf_counter()
-        y.backward()
-        times.append(time.perf_counter() - t0)
-        assert x.grad is not None
-        del x, y
-    return statistics.median(times)
+        for n in sizes:
+            times[n].append(time_backward(n, lib))
+    return {n: statistics.median(v) for n, v in times.items()}
 
 
 def measure(sizes=SIZES, repeat: int = 3, torch_too: bool = False) -> dict[str, dict[int, float]]:
     """{'pathgrad': {n: seconds}, 'torch': {...}}; raises if anything recurses past the default limit."""
     limit = sys.getrecursionlimit()
     assert limit <= 1000, f"the recursion limit was raised to {limit}; this check needs the default"
-    out = {"pathgrad": {n: time_backward(n, repeat) for n in sizes}}
+    out = {"pathgrad": time_sizes(sizes, repeat)}
     if torch_too:
         try:
             import torch
 
             torch.set_num_threads(1)
-            out["torch"] = {n: time_backward(n, repeat, torch) for n in sizes}
+            out["torch"] = time_sizes(sizes, repeat, torch)
         except ImportError:
             pass
     return out

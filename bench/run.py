@@ -121,7 +121,7 @@ def main() -> None:
           if os.path.exists("/proc/loadavg") else "")
     rows: list[Row] = []
     # The chain first: it checks that backward works at the default recursion limit, which micrograd then raises.
-    ct = chain.measure((20_000, 40_000) if q else chain.SIZES, repeat=1 if q else 3, torch_too=False)
+    ct = chain.measure((20_000, 40_000) if q else chain.SIZES, repeat=1 if q else 5, torch_too=False)
     rows += [(*r, 1.3) for r in chain.rows(ct)]
     rows += mlp_rows(20 if q else 300, runs=1 if q else 5)
     a = small_adam.measure(repeat=100 if q else 3000)
