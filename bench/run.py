@@ -67,7 +67,7 @@ def mlp_rows(repeat: int, runs: int) -> list[Row]:
     """The MLP step in ``runs`` fresh interpreters, one after another: the run with the median ratio against NumPy
     (its range in the name), and that run's torch row.
 
-    On a shared machine one process's ratio moves by several percent with what the neighbours do (1.07–1.18 in one
+    On a shared machine one process's ratio moves by several percent with what the neighbours do (1.065–1.18 in one
     hour on the Intel machine below); the median of a few runs, with its range printed, moves much less.
     """
     ts = sorted((fresh("mlp.py", "--repeat", str(repeat)) for _ in range(runs)),
