@@ -103,8 +103,9 @@ def phases(repeat: int) -> dict[str, list[float]]:
     for _ in range(10):
         for fn in fns.values():
             fn()
+    shuffle = random.Random(0).shuffle
     for _ in range(repeat // 10):
-        random.Random(0).shuffle(order)
+        shuffle(order)
         for name, fn in order:
             for _ in range(10):
                 gc.collect()
@@ -132,8 +133,9 @@ def cold_forward(repeat: int) -> dict[tuple[str, str], float]:
     big = np.ones(2 << 20, dtype=np.float32)  # 8 MB, more than the L2 cache
     times: dict = defaultdict(list)
     keys = [(name, state) for name in fns for state in ("warm", "cold")]
+    shuffle = random.Random(0).shuffle
     for _ in range(repeat // 10):
-        random.Random(0).shuffle(keys)
+        shuffle(keys)
         for name, state in keys:
             for _ in range(10):
                 if state == "cold":
