@@ -6,7 +6,7 @@ import numpy as np
 
 import autograd
 from autograd import Function, Tensor
-from autograd.ops._util import save_cross, saved_or_args
+from autograd.ops._util import save_cross, saved_or_args, saved_values
 from autograd.random import get_rng
 
 
@@ -28,7 +28,7 @@ class Linear(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        x, w = saved_or_args(ctx, grad)
+        x, w = saved_values(ctx, grad)  # (each is saved exactly when the other's gradient needs it)
         need_x, need_w, need_b = ctx.needs_input_grad
         return (grad @ w if need_x else None,
                 grad.mT @ x if need_w else None,  # (out, in), in W's own memory order
