@@ -113,7 +113,7 @@ def _run(roots: list[Tensor], seeds: list[Tensor], retain_graph: bool, create_gr
     """
     on_arrays = not create_graph
     adjoints: dict[Function, list] = {}  # node -> the gradient so far of each of its outputs
-    leaves: dict[int, list] = {}  # id(leaf) -> [leaf, the gradient so far]; accumulated into .grad at the end
+    leaves: dict[Tensor, Any] = {}  # leaf -> the gradient so far (Tensors hash by identity); into .grad at the end
     # The nodes holding a gradient, newest first: a heap of (−sequence_nr, node). Every op that uses a node's
     # outputs was recorded after it, so once it is the newest waiting node, all of them have passed their gradient
     # back: its adjoint is complete (the reverse topological order, found while sweeping).
@@ -128,11 +128,8 @@ def _run(roots: list[Tensor], seeds: list[Tensor], retain_graph: bool, create_gr
                 heappush(waiting, (-producer.sequence_nr, producer))
             slots[i] = g if slots[i] is None else slots[i] + g
         else:
-            slot = leaves.get(id(t))
-            if slot is None:
-                leaves[id(t)] = [t, g]
-            else:
-                slot[1] = slot[1] + g
+            so_far = leaves.get(t)
+            leaves[t] = g if so_far is None else so_far + g
 
     # The sweep allocates many short-lived objects but no reference cycles, so the cyclic garbage collector's
     # periodic scans of every live object (the whole graph) would only cost time: pause it for the sweep.
@@ -187,12 +184,12 @@ def _run(roots: list[Tensor], seeds: list[Tensor], retain_graph: bool, create_gr
                     g = _reduce_to(g, arg, node, on_arrays)
                 deliver(arg, g, producer, i)
         if capture is not None:  # autograd.grad: return the inputs' gradients, leave every .grad alone
-            for key, (_, g) in leaves.items():
-                if key in capture:
-                    found[key] = g
+            for t, g in leaves.items():
+                if id(t) in capture:
+                    found[id(t)] = g
         else:
-            for key, (t, g) in leaves.items():
-                if only is None or key in only:
+            for t, g in leaves.items():
+                if only is None or id(t) in only:
                     _accumulate_leaf(t, g, on_arrays, foreign)
     finally:
         _state.enabled, _state.anomaly = prev, anomaly

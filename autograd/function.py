@@ -169,7 +169,7 @@ class Function:
                     nrs.append(0)
         state.enabled = False
         try:
-            raw = cls.forward(ctx, *args, **kwargs)
+            raw = cls.forward(ctx, *args, **kwargs) if kwargs else cls.forward(ctx, *args)
         except ValueError as e:
             raise ValueError(_forward_error(cls, args, e)) from e
         finally:
@@ -191,16 +191,25 @@ class Function:
                     ctx._producer1 = producers[1]
                     if n > 2:
                         ctx._more_producers = tuple(producers[2:])
-            ctx.needs_input_grad = _shared(tuple(needs))
-            ctx._output_nrs = _shared(tuple(nrs))
-            meta = []
-            nondiff = ctx._non_differentiable
-            for i, o in enumerate(outs):
+            needs, nrs = tuple(needs), tuple(nrs)
+            ctx.needs_input_grad = _SHARED.get(needs) or _shared(needs)
+            ctx._output_nrs = _SHARED.get(nrs) or _shared(nrs)
+            if single:
+                o = outs[0]
                 data = o.data
-                meta.append((data.shape, data.dtype))
-                if data.dtype.kind == "f" and not (nondiff and any(o is n for n in nondiff)):
-                    o.grad_fn, o.requires_grad, o._output_nr = ctx, True, i
-            ctx.output_meta = _shared(tuple(meta))
+                meta = ((data.shape, data.dtype),)
+                if data.dtype.kind == "f" and not (ctx._non_differentiable and _listed(o, ctx._non_differentiable)):
+                    o.grad_fn, o.requires_grad = ctx, True
+            else:
+                meta = []
+                nondiff = ctx._non_differentiable
+                for i, o in enumerate(outs):
+                    data = o.data
+                    meta.append((data.shape, data.dtype))
+                    if data.dtype.kind == "f" and not (nondiff and _listed(o, nondiff)):
+                        o.grad_fn, o.requires_grad, o._output_nr = ctx, True, i
+                meta = tuple(meta)
+            ctx.output_meta = _SHARED.get(meta) or _shared(meta)
             if state.scope:
                 ctx.scope = state.scope
         if state.anomaly:
@@ -222,6 +231,10 @@ def _shared(t: tuple) -> tuple:
             _SHARED[t] = t
         return t
     return got
+
+
+def _listed(o: Tensor, tensors: tuple) -> bool:
+    return any(o is t for t in tensors)
 
 
 def _as_output(o: Any, args: tuple) -> Tensor:
