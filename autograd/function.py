@@ -199,7 +199,7 @@ class Function:
                 data = o.data
                 meta = ((data.shape, data.dtype),)
                 if data.dtype.kind == "f" and not (ctx._non_differentiable and _listed(o, ctx._non_differentiable)):
-                    o.grad_fn, o.requires_grad = ctx, True
+                    o.grad_fn, o.requires_grad, o._output_nr = ctx, True, 0
             else:
                 meta = []
                 nondiff = ctx._non_differentiable
