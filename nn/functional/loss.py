@@ -214,20 +214,17 @@ class CrossEntropy(Function):
     @staticmethod
     def backward(ctx, grad):
         x, index, wt, reduction = ctx.args
+        # Recorded (create_graph), p must be computed from x so that second derivatives flow through it.
+        (logp,) = ctx.saved_tensors
+        p = x.softmax(1) if grad.__class__ is Tensor else np.exp(logp.data)
+        onehot = np.zeros(x.shape, dtype=x.dtype)
+        onehot[index] = 1
         scale = _target_weights(wt, reduction, index)
         if isinstance(scale, np.ndarray):
             scale = const(np.expand_dims(scale, 1), grad)  # wᵢ, as (N, 1, *)
         if reduction == "none":  # one gradient per target: broadcast it along the class dim
             grad = grad.reshape((x.shape[0], 1) + x.shape[2:])
-        if grad.__class__ is Tensor:  # recorded (create_graph): p from x, so that second derivatives flow through it
-            onehot = np.zeros(x.shape, dtype=x.dtype)
-            onehot[index] = 1
-            return grad * scale * (x.softmax(1) - const(onehot, grad)), None, None, None
-        # On arrays: p = exp(log p), the one-hot target subtracted and the scale applied in p's own memory.
-        dx = np.exp(ctx.saved_tensors[0].data)
-        dx[index] -= 1
-        dx *= grad * scale
-        return dx, None, None, None
+        return grad * scale * (p - const(onehot, grad)), None, None, None
 
     @staticmethod
     def jvp(ctx, t, _i, _w, _r):
