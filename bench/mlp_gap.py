@@ -3,7 +3,9 @@ the per-op Python when the caches are cold.
 
 1. The 784-256-256-10 step (``mlp.py``) timed phase by phase, pathgrad and NumPy alternately: forward, loss,
    backward, update. The arithmetic is the same on both sides (``mlp.check_same_math``); what differs is the Python
-   around each op: recording the node, and the backward sweep.
+   around each op: recording the node, and the backward sweep. A third step, "numpy, pathgrad's kernels", runs the
+   very arrays pathgrad computes, by hand (``kernel_step``, checked against pathgrad's step): pathgrad's time less
+   its time is all bookkeeping, and its time against the baseline's is what pathgrad's choice of kernels costs.
 2. A tiny MLP (8-8-8-2, batch 4, so the arithmetic is nearly free) forward, timed warm (called back to back) and
    cold (right after summing an 8 MB array, which evicts the L2 cache as a large matmul does). In the real step
    every op follows a matmul, so its Python runs cold: a microbenchmark of one op underestimates its cost there.
@@ -92,7 +94,61 @@ def phased_steps(x: np.ndarray, y: np.ndarray, sizes: tuple[int, ...]) -> dict[s
         t.append(clock())
         return t
 
-    return {"pathgrad": ours, "numpy": by_hand}
+    kernels = kernel_step(x, y, [(w.copy(), b.copy()) for w, b in params])
+    return {"pathgrad": ours, "numpy": by_hand, "numpy, pathgrad's kernels": kernels}
+
+
+def kernel_step(x: np.ndarray, y: np.ndarray, params: list[tuple[np.ndarray, np.ndarray]]
+                ) -> Callable[[], list[float]]:
+    """The arrays pathgrad's step computes, in its order (bias added in place, ReLU's mask from its output, the
+    fused cross-entropy, ``p += -lr·g``), by hand and with none of pathgrad's Python around them; ``params`` are
+    updated in place. Timed beside the two steps, it tells the arithmetic apart from the bookkeeping."""
+    clock = time.perf_counter
+
+    def step() -> list[float]:
+        t = [clock()]
+        saved, h = [], x
+        for i, (w, b) in enumerate(params):
+            saved.append(h)
+            h = h @ w.T  # Linear: the product, the bias added in place
+            h += b
+            if i < len(params) - 1:
+                h = np.maximum(h, 0)  # Relu keeps its output for the mask
+        t.append(clock())
+        _lo, _hi = y.min(), y.max()  # cross_entropy's check of the targets
+        index = (np.arange(len(y)), y)
+        shifted = h - h.max(1, keepdims=True)
+        logp = shifted - np.log(np.exp(shifted).sum(1, keepdims=True))
+        _loss = -logp[index].sum() / len(y)
+        t.append(clock())
+        onehot = np.zeros(logp.shape, logp.dtype)
+        onehot[index] = 1
+        dz = np.array(1, np.float32) * (1.0 / len(y)) * (np.exp(logp) - onehot)
+        grads = []
+        for i in range(len(params) - 1, -1, -1):
+            w = params[i][0]
+            dx = dz @ w if i else None  # no gradient for the input batch
+            grads.append((dz.mT @ saved[i], dz.sum(0)))
+            if i:
+                dz = dx * (saved[i] > 0)
+        t.append(clock())
+        for (w, b), (dw, db) in zip(params, reversed(grads)):
+            w += -mlp.LR * dw
+            b += -mlp.LR * db
+        t.append(clock())
+        return t
+
+    return step
+
+
+def check_kernels(x: np.ndarray, y: np.ndarray) -> float:
+    """One step of pathgrad and of ``kernel_step`` from the same weights: the largest difference in the updated
+    weights (zero, or float32 rounding: otherwise the kernels are not pathgrad's)."""
+    model = mlp.pathgrad_model()
+    params = mlp.weights(model)
+    mlp.pathgrad_step(x, y, model)()
+    kernel_step(x, y, params)()
+    return max(float(np.abs(ours - theirs).max()) for (ours, _), (theirs, _) in zip(mlp.weights(model), params))
 
 
 def phases(repeat: int) -> dict[str, list[float]]:
@@ -151,14 +207,19 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=300)
     args = ap.parse_args()
     steady_heap()
+    diff = check_kernels(*mlp.data())
+    print(f"pathgrad's kernels by hand: max |ΔW| from pathgrad's step after one step {diff:.1e}")
     gc.collect()
     gc.freeze()
     med = phases(args.repeat)
     print(f"MLP {'-'.join(map(str, mlp.SIZES))} step by phase (ms)")
-    print(f"  {'':18s}" + "".join(f"{p:>10s}" for p in (*PHASES, "total")))
+    print(f"  {'':27s}" + "".join(f"{p:>10s}" for p in (*PHASES, "total")))
+    kernels = med["numpy, pathgrad's kernels"]
     med["pathgrad − numpy"] = [a - b for a, b in zip(med["pathgrad"], med["numpy"])]
+    med["pathgrad − its kernels"] = [a - b for a, b in zip(med["pathgrad"], kernels)]
+    med["its kernels − numpy"] = [a - b for a, b in zip(kernels, med["numpy"])]
     for name, ts in med.items():
-        print(f"  {name:18s}" + "".join(f"{t * 1e3:10.3f}" for t in (*ts, sum(ts))))
+        print(f"  {name:27s}" + "".join(f"{t * 1e3:10.3f}" for t in (*ts, sum(ts))))
     cold = cold_forward(args.repeat * 5)
     print("Tiny MLP 8-8-8-2 forward (µs): warm, cold (after evicting the caches)")
     for name in ("pathgrad", "numpy"):
