@@ -191,10 +191,10 @@ class Function:
                     ctx._producer1 = producers[1]
                     if n > 2:
                         ctx._more_producers = tuple(producers[2:])
-            needs, nrs = tuple(needs), tuple(nrs)
+            needs, nrs = tuple(needs), tuple(nrs)  # (the shared copy looked up inline: no call when it exists)
             ctx.needs_input_grad = _SHARED.get(needs) or _shared(needs)
             ctx._output_nrs = _SHARED.get(nrs) or _shared(nrs)
-            if single:
+            if single:  # the usual case, without the loop below
                 o = outs[0]
                 data = o.data
                 meta = ((data.shape, data.dtype),)

@@ -28,7 +28,7 @@ class Linear(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        x, w = saved_values(ctx, grad)  # (each is saved exactly when the other's gradient needs it)
+        x, w = saved_values(ctx, grad)  # x is saved when W needs a gradient, W when x does (save_cross)
         need_x, need_w, need_b = ctx.needs_input_grad
         return (grad @ w if need_x else None,
                 grad.mT @ x if need_w else None,  # (out, in), in W's own memory order
