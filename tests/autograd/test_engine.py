@@ -395,6 +395,29 @@ def test_custom_function_gets_tensors_in_either_sweep():
     np.testing.assert_allclose(x.grad.numpy(), 2.0)
 
 
+def test_forward_returning_a_tensor_with_another_output_number_makes_it_output_zero():
+    # A forward may return a tensor it did not make, one that was, say, the second output of another node. As the
+    # only output of the new node it is output 0, or the sweep would look for a gradient slot the node does not have.
+    x = ag.tensor([1.0, 2.0], dtype=ag.float64, requires_grad=True)
+    kept = ag.zeros(2, dtype=ag.float64)
+
+    class Thrice(Function):
+        @staticmethod
+        def forward(ctx, t):
+            kept.data = t.data * 3
+            kept._output_nr = 1
+            return kept
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad * 3
+
+    y = Thrice.apply(x)
+    assert y is kept and y._output_nr == 0
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), 3.0)
+
+
 def test_edges_survive_repeated_in_place_rebasing():
     x = ag.tensor([1.0, 2.0], dtype=ag.float64, requires_grad=True)
     d = x * 2
