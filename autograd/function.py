@@ -191,9 +191,8 @@ class Function:
                     ctx._producer1 = producers[1]
                     if n > 2:
                         ctx._more_producers = tuple(producers[2:])
-            needs, nrs = tuple(needs), tuple(nrs)  # (the shared copy looked up inline: no call when it exists)
-            ctx.needs_input_grad = _SHARED.get(needs) or _shared(needs)
-            ctx._output_nrs = _SHARED.get(nrs) or _shared(nrs)
+            ctx.needs_input_grad = _shared(tuple(needs))
+            ctx._output_nrs = _shared(tuple(nrs))
             if single:  # the usual case, without the loop below
                 o = outs[0]
                 data = o.data
@@ -209,7 +208,7 @@ class Function:
                     if data.dtype.kind == "f" and not (nondiff and _listed(o, nondiff)):
                         o.grad_fn, o.requires_grad, o._output_nr = ctx, True, i
                 meta = tuple(meta)
-            ctx.output_meta = _SHARED.get(meta) or _shared(meta)
+            ctx.output_meta = _shared(meta)
             if state.scope:
                 ctx.scope = state.scope
         if state.anomaly:
