@@ -169,7 +169,7 @@ class Function:
                     nrs.append(0)
         state.enabled = False
         try:
-            raw = cls.forward(ctx, *args, **kwargs) if kwargs else cls.forward(ctx, *args)
+            raw = cls.forward(ctx, *args, **kwargs)
         except ValueError as e:
             raise ValueError(_forward_error(cls, args, e)) from e
         finally:
