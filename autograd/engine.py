@@ -90,10 +90,10 @@ def _seed(tensors: Sequence[Tensor], grads: Sequence[Any] | None, op: str) -> tu
         if not t.requires_grad:
             raise RuntimeError(f"{op}: element {i} of tensors does not require grad and does not have a grad_fn")
         if g is None:
-            if t.data.size != 1:
+            if t.array.size != 1:
                 raise RuntimeError(f"{op}: grad can be implicitly created only for scalar outputs; this output has "
                                    f"shape {t.shape}, so pass a gradient of that shape")
-            g = Tensor._make(np.array(1, dtype=t.data.dtype).reshape(t.data.shape))  # (np.ones costs twice this)
+            g = Tensor._make(np.array(1, dtype=t.array.dtype).reshape(t.array.shape))  # (np.ones costs twice this)
         else:
             g = g if isinstance(g, Tensor) else Tensor._make(np.asarray(g, dtype=t.dtype))
             if g.shape != t.shape:
@@ -141,10 +141,10 @@ def _run(roots: list[Tensor], seeds: list[Tensor], retain_graph: bool, create_gr
     found: dict[int, Any] = {}
     # Arrays a leaf must copy rather than adopt as its .grad: the caller's seeds, and below, what hooks saw and what a
     # leaf already adopted.
-    foreign = {id(g.data) for g in seeds}
+    foreign = {id(g.array) for g in seeds}
     try:
         for t, g in zip(roots, seeds):
-            deliver(t, g.data if on_arrays else g, t.grad_fn, t._output_nr)
+            deliver(t, g.array if on_arrays else g, t.grad_fn, t._output_nr)
         while waiting:
             node = heappop(waiting)[1]
             grads = adjoints.pop(node)
@@ -176,11 +176,11 @@ def _run(roots: list[Tensor], seeds: list[Tensor], retain_graph: bool, create_gr
                 if g is None or not needed:
                     continue
                 # Each input's adjoint must have its shape and dtype (an array when on arrays, else a Tensor).
-                data = arg.data
+                data = arg.array
                 if on_arrays:
                     if g.shape != data.shape or g.dtype is not data.dtype:
                         g = _reduce_to(g, arg, node, on_arrays)
-                elif g.__class__ is not Tensor or g.data.shape != data.shape or g.data.dtype is not data.dtype:
+                elif g.__class__ is not Tensor or g.array.shape != data.shape or g.array.dtype is not data.dtype:
                     g = _reduce_to(g, arg, node, on_arrays)
                 deliver(arg, g, producer, i)
         if capture is not None:  # autograd.grad: return the inputs' gradients, leave every .grad alone
@@ -207,7 +207,7 @@ def _wrap(g: Any) -> Tensor | None:
 def _unwrap(gs: Any) -> Any:
     if isinstance(gs, tuple):
         return tuple([_unwrap(g) for g in gs])
-    return gs.data if isinstance(gs, Tensor) else gs if gs is None else np.asarray(gs)
+    return gs.array if isinstance(gs, Tensor) else gs if gs is None else np.asarray(gs)
 
 
 def _reduce_to(g: Any, inp: Tensor, node: Function, on_arrays: bool) -> Any:
@@ -218,10 +218,10 @@ def _reduce_to(g: Any, inp: Tensor, node: Function, on_arrays: bool) -> Any:
     """
     tensor = not on_arrays
     if on_arrays:
-        g = np.asarray(g.data if isinstance(g, Tensor) else g)
+        g = np.asarray(g.array if isinstance(g, Tensor) else g)
     elif not isinstance(g, Tensor):
-        g = Tensor._make(np.asarray(g, dtype=inp.data.dtype))
-    shape = inp.data.shape
+        g = Tensor._make(np.asarray(g, dtype=inp.array.dtype))
+    shape = inp.array.shape
     if g.shape != shape:
         lead = g.ndim - len(shape)
         if lead < 0 or any(s != 1 and s != gs for s, gs in zip(shape, g.shape[lead:])):
@@ -231,8 +231,8 @@ def _reduce_to(g: Any, inp: Tensor, node: Function, on_arrays: bool) -> Any:
         if dims:
             g = g.sum(dims, keepdim=True) if tensor else g.sum(dims, keepdims=True)
         g = g.reshape(shape)
-    if g.dtype != inp.data.dtype:
-        g = g.to(inp.data.dtype) if tensor else g.astype(inp.data.dtype)
+    if g.dtype != inp.array.dtype:
+        g = g.to(inp.array.dtype) if tensor else g.astype(inp.array.dtype)
     return g
 
 
@@ -242,12 +242,12 @@ def _accumulate_leaf(t: Tensor, g: Any, on_arrays: bool, foreign: set) -> None:
         for hook in t._hooks:
             r = hook(_wrap(g) if on_arrays else g)
             if r is not None:
-                g = r.data if on_arrays and isinstance(r, Tensor) else r
+                g = r.array if on_arrays and isinstance(r, Tensor) else r
         foreign.add(id(g))  # a hook may have kept it
     if not on_arrays:  # a recorded gradient: keep it as is, history included
         t.grad = g if t.grad is None else t.grad + g
     elif t.grad is not None:
-        t.grad = Tensor._make(np.asarray(t.grad.data + g))
+        t.grad = Tensor._make(np.asarray(t.grad.array + g))
     elif g.__class__ is np.ndarray and g.base is None and id(g) not in foreign and g.flags.carray:
         # A fresh array this sweep computed and nobody else holds (and carray: C-contiguous, aligned, writeable):
         # the leaf can own it without a copy.
@@ -268,7 +268,7 @@ def _output_hooks(node: Function, grads: list, capture: dict | None, found: dict
             for fn in fns:
                 r = fn(_wrap(grads[i]) if on_arrays else grads[i])
                 if r is not None:
-                    grads[i] = r.data if on_arrays and isinstance(r, Tensor) else r
+                    grads[i] = r.array if on_arrays and isinstance(r, Tensor) else r
             foreign.add(id(grads[i]))  # a hook (retain_grad) may keep it
     if capture:
         for t in capture.values():
@@ -278,7 +278,7 @@ def _output_hooks(node: Function, grads: list, capture: dict | None, found: dict
 
 def _check_backward(node: Function, grads: tuple) -> None:
     for i, g in enumerate(grads):
-        g = g.data if isinstance(g, Tensor) else g
+        g = g.array if isinstance(g, Tensor) else g
         if g is not None and np.asarray(g).dtype.kind == "f" and not np.isfinite(g).all():
             where = f"\nThe forward op was called from:\n{node._creation}" if node._creation else ""
             raise RuntimeError(f"detect_anomaly: function {node.name()} returned NaN/Inf values in its gradient "

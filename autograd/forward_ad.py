@@ -43,7 +43,7 @@ def make_dual(tensor: Tensor, tangent: Tensor, *, level: int | None = None) -> T
                          f"{tensor.shape}")
     if tensor.dtype.kind != "f":
         raise ValueError(f"make_dual: expected a floating primal, got {tensor.dtype}")
-    dual = tensor * 1 if tensor.requires_grad else Tensor._make(tensor.data)  # keep the graph, not the object
+    dual = tensor * 1 if tensor.requires_grad else Tensor._make(tensor.array)  # keep the graph, not the object
     dual._fw_grad = tangent.to(tensor.dtype)
     return dual
 
@@ -51,5 +51,5 @@ def make_dual(tensor: Tensor, tangent: Tensor, *, level: int | None = None) -> T
 def unpack_dual(tensor: Tensor, *, level: int | None = None) -> UnpackedDualTensor:
     """``(primal, tangent)``; the tangent is None outside a dual level or for a tensor without one."""
     tangent = tensor._fw_grad if _state.fw_level else None
-    primal = tensor if tangent is None or tensor.requires_grad else Tensor._make(tensor.data)
+    primal = tensor if tangent is None or tensor.requires_grad else Tensor._make(tensor.array)
     return UnpackedDualTensor(primal, tangent)

@@ -195,7 +195,7 @@ class Function:
             ctx._output_nrs = _shared(tuple(nrs))
             if single:  # the usual case, without the loop below
                 o = outs[0]
-                data = o.data
+                data = o.array
                 meta = ((data.shape, data.dtype),)
                 if data.dtype.kind == "f" and not (ctx._non_differentiable and _listed(o, ctx._non_differentiable)):
                     o.grad_fn, o.requires_grad, o._output_nr = ctx, True, 0
@@ -203,7 +203,7 @@ class Function:
                 meta = []
                 nondiff = ctx._non_differentiable
                 for i, o in enumerate(outs):
-                    data = o.data
+                    data = o.array
                     meta.append((data.shape, data.dtype))
                     if data.dtype.kind == "f" and not (nondiff and _listed(o, nondiff)):
                         o.grad_fn, o.requires_grad, o._output_nr = ctx, True, i
@@ -241,7 +241,7 @@ def _as_output(o: Any, args: tuple) -> Tensor:
     if isinstance(o, Tensor):
         for a in args:
             if o is a:  # an input returned as is: the output must be a new tensor object
-                return Tensor._make(o.data)
+                return Tensor._make(o.array)
         return o
     return Tensor._make(np.asarray(o))
 
@@ -265,7 +265,7 @@ def _check_forward(cls: type, ctx: Function, outs: tuple, record: bool) -> None:
     if record:
         ctx._creation = stack
     for i, o in enumerate(outs):
-        if o.data.dtype.kind == "f" and not np.isfinite(o.data).all():
+        if o.array.dtype.kind == "f" and not np.isfinite(o.array).all():
             raise RuntimeError(
                 f"detect_anomaly: {cls.__name__} produced NaN/Inf in forward output {i}. It was called from:\n{stack}"
             )
@@ -277,7 +277,7 @@ def _propagate_tangents(cls: type, ctx: Function, args: tuple, outs: tuple) -> N
         return
     # Tensor inputs without a tangent move with tangent zero, so each jvp rule sees a tensor for every tensor input.
     tangents = [
-        (t if t is not None else Tensor._make(np.zeros_like(a.data))) if isinstance(a, Tensor) else None
+        (t if t is not None else Tensor._make(np.zeros_like(a.array))) if isinstance(a, Tensor) else None
         for a, t in zip(args, tangents)
     ]
     # The rule's own ops must neither record a graph nor push tangents of their (dual) operands further.
@@ -289,8 +289,8 @@ def _propagate_tangents(cls: type, ctx: Function, args: tuple, outs: tuple) -> N
         _state.enabled, _state.fw_level = prev, level
     out_t = (out_t,) if not isinstance(out_t, tuple) else out_t
     for o, t in zip(outs, out_t):
-        if t is not None and o.data.dtype.kind == "f":
-            t = t.data if isinstance(t, Tensor) else np.asarray(t)
+        if t is not None and o.array.dtype.kind == "f":
+            t = t.array if isinstance(t, Tensor) else np.asarray(t)
             if t.shape != o.shape:  # a tangent of a broadcast input
                 t = np.broadcast_to(t, o.shape)
             o._fw_grad = Tensor._make(t)

@@ -42,7 +42,7 @@ def _out(t: Any, create_graph: bool) -> Any:
 
 def _default_v(ts: tuple, what: str) -> tuple:
     for t in ts:
-        if t.data.size != 1:
+        if t.array.size != 1:
             raise RuntimeError(f"{what}: v can only be omitted when there is a single element; got shape {t.shape}")
     return tuple(Tensor._make(np.ones(t.shape, dtype=t.dtype)) for t in ts)
 
@@ -72,7 +72,7 @@ def jvp(func: Callable, inputs: Any, v: Any = None, create_graph: bool = False, 
         out_tuple, outs = _as_tuple(out)
         tangents = tuple(forward_ad.unpack_dual(o).tangent for o in outs)
     tangents = _fill(tangents, outs)
-    primal = tuple(Tensor._make(o.data) for o in outs)
+    primal = tuple(Tensor._make(o.array) for o in outs)
     return (primal if out_tuple else primal[0]), (tangents if out_tuple else tangents[0])
 
 
@@ -110,8 +110,8 @@ def jacobian(func: Callable, inputs: Any, create_graph: bool = False, strict: bo
         blocks = []
         for o in outs:
             rows = []  # rows[k][i]: gradient of element k of o with respect to input i
-            for k in range(o.data.size):
-                seed = np.zeros(o.data.size, dtype=o.dtype)
+            for k in range(o.array.size):
+                seed = np.zeros(o.array.size, dtype=o.dtype)
                 seed[k] = 1
                 g = grad(o, xs, Tensor._make(seed.reshape(o.shape)), retain_graph=True, create_graph=create_graph,
                          allow_unused=True)
@@ -120,7 +120,7 @@ def jacobian(func: Callable, inputs: Any, create_graph: bool = False, strict: bo
             for i, x in enumerate(xs):
                 if rows:
                     j = stack([r[i] for r in rows]) if create_graph else Tensor._make(
-                        np.stack([r[i].data for r in rows]))
+                        np.stack([r[i].array for r in rows]))
                 else:
                     j = Tensor._make(np.zeros((0,) + x.shape, dtype=x.dtype))
                 per_input.append(_out(j.reshape(o.shape + x.shape), create_graph))
@@ -133,9 +133,9 @@ def _jacobian_forward(func: Callable, xs: tuple, is_tuple: bool) -> Any:
     outs = None
     for i, x in enumerate(xs):
         cols = []
-        for j in range(x.data.size):
+        for j in range(x.array.size):
             vs = tuple(Tensor._make(np.zeros(y.shape, dtype=y.dtype)) for y in xs)
-            vs[i].data.reshape(-1)[j] = 1
+            vs[i].array.reshape(-1)[j] = 1
             out, t = jvp(func, tuple(xs), vs)
             outs = _as_tuple(out)
             cols.append(_as_tuple(t)[1])
@@ -147,8 +147,8 @@ def _jacobian_forward(func: Callable, xs: tuple, is_tuple: bool) -> Any:
     for k, o in enumerate(outs):
         per_input = []
         for i, x in enumerate(xs):
-            cols = [c[k].data.reshape(-1) for c in columns[i]]
-            mat = np.stack(cols, axis=1) if cols else np.zeros((o.data.size, 0), dtype=o.dtype)
+            cols = [c[k].array.reshape(-1) for c in columns[i]]
+            mat = np.stack(cols, axis=1) if cols else np.zeros((o.array.size, 0), dtype=o.dtype)
             per_input.append(Tensor._make(mat.reshape(o.shape + x.shape)))
         blocks.append(tuple(per_input))
     return _structure(blocks, out_tuple, is_tuple)
@@ -166,7 +166,7 @@ def hessian(func: Callable, inputs: Any, create_graph: bool = False, strict: boo
 
     def gradient(*ys: Tensor) -> tuple:
         out = func(*ys)
-        if out.data.size != 1:
+        if out.array.size != 1:
             raise RuntimeError(f"hessian: func must return a single-element tensor, got shape {out.shape}")
         return _fill(grad(out, ys, create_graph=True, allow_unused=True), ys)
 

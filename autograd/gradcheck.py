@@ -26,27 +26,27 @@ def _tuple(x: Any) -> tuple:
 
 
 def _float_outputs(func: Callable, inputs: tuple) -> tuple:
-    return tuple(o for o in _tuple(func(*inputs)) if isinstance(o, Tensor) and o.data.dtype.kind == "f")
+    return tuple(o for o in _tuple(func(*inputs)) if isinstance(o, Tensor) and o.array.dtype.kind == "f")
 
 
 def _numerical(func: Callable, inputs: tuple, x: Tensor, eps: float) -> list[np.ndarray]:
     """One matrix per output: rows are output elements, columns the elements of ``x``."""
-    original = x.data
-    x.data = original.copy()
-    flat = x.data.reshape(-1)
+    original = x.array
+    x.array = original.copy()
+    flat = x.array.reshape(-1)
     cols = []
     try:
         # grad mode stays on: func may itself differentiate (gradgradcheck's first derivative does)
         for j in range(flat.size):
             v = flat[j]
             flat[j] = v + eps
-            plus = [o.data.astype(np.float64).reshape(-1) for o in _float_outputs(func, inputs)]
+            plus = [o.array.astype(np.float64).reshape(-1) for o in _float_outputs(func, inputs)]
             flat[j] = v - eps
-            minus = [o.data.astype(np.float64).reshape(-1) for o in _float_outputs(func, inputs)]
+            minus = [o.array.astype(np.float64).reshape(-1) for o in _float_outputs(func, inputs)]
             flat[j] = v
             cols.append([(p - m) / (2 * eps) for p, m in zip(plus, minus)])
     finally:
-        x.data = original
+        x.array = original
     n_out = len(_float_outputs(func, inputs))
     return [np.stack([c[k] for c in cols], axis=1) if cols else np.zeros((0, 0)) for k in range(n_out)]
 
@@ -56,30 +56,30 @@ def _analytical(outputs: tuple, diff: list[Tensor]) -> list[list[np.ndarray]]:
     result = []
     for o in outputs:
         rows = []
-        for k in range(o.data.size):
-            seed = np.zeros(o.data.size, dtype=o.dtype)
+        for k in range(o.array.size):
+            seed = np.zeros(o.array.size, dtype=o.dtype)
             seed[k] = 1
             if o.requires_grad:
                 gs = grad(o, diff, Tensor._make(seed.reshape(o.shape)), retain_graph=True, allow_unused=True)
             else:
                 gs = (None,) * len(diff)
-            rows.append([np.zeros(x.data.size) if g is None else g.data.astype(np.float64).reshape(-1)
+            rows.append([np.zeros(x.array.size) if g is None else g.array.astype(np.float64).reshape(-1)
                          for g, x in zip(gs, diff)])
-        result.append([np.stack([r[i] for r in rows]) if rows else np.zeros((0, x.data.size))
+        result.append([np.stack([r[i] for r in rows]) if rows else np.zeros((0, x.array.size))
                        for i, x in enumerate(diff)])
     return result
 
 
 def _forward_mode(func: Callable, inputs: tuple, x: Tensor) -> list[np.ndarray]:
     cols = []
-    for j in range(x.data.size):
-        tangent = np.zeros(x.data.size, dtype=x.dtype)
+    for j in range(x.array.size):
+        tangent = np.zeros(x.array.size, dtype=x.dtype)
         tangent[j] = 1
         with forward_ad.dual_level():
             dual = forward_ad.make_dual(x.detach(), Tensor._make(tangent.reshape(x.shape)))
             outs = _float_outputs(func, tuple(dual if y is x else y for y in inputs))
-            cols.append([np.zeros(o.data.size) if forward_ad.unpack_dual(o).tangent is None
-                         else forward_ad.unpack_dual(o).tangent.data.astype(np.float64).reshape(-1) for o in outs])
+            cols.append([np.zeros(o.array.size) if forward_ad.unpack_dual(o).tangent is None
+                         else forward_ad.unpack_dual(o).tangent.array.astype(np.float64).reshape(-1) for o in outs])
     n_out = len(cols[0]) if cols else 0
     return [np.stack([c[k] for c in cols], axis=1) for k in range(n_out)]
 

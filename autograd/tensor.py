@@ -28,14 +28,14 @@ def _dims(args: tuple) -> tuple:
 class Tensor:
     """An n-dimensional array with reverse- and forward-mode automatic differentiation."""
 
-    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "_output_nr", "name", "_version", "_hooks",
+    __slots__ = ("array", "grad", "requires_grad", "grad_fn", "_output_nr", "name", "_version", "_hooks",
                  "_fw_grad", "_retains_grad", "__weakref__")
     # Make numpy defer to Tensor's reflected operators (ndarray * Tensor -> Tensor.__rmul__).
     __array_ufunc__ = None
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
         if isinstance(data, Tensor):
-            data = data.data
+            data = data.array
         if dtype is not None:
             arr = np.array(data, dtype=dtypes.to_dtype(dtype))
         else:
@@ -44,7 +44,7 @@ class Tensor:
                 arr = arr.astype(dtypes.get_default_dtype())  # Python floats take the default dtype, like torch
         if arr.dtype.kind not in "biuf":
             raise TypeError(f"Tensor: cannot make a tensor from data of dtype {arr.dtype}; give numbers or arrays")
-        self.data = arr
+        self.array = arr
         self.grad: Tensor | None = None
         self.grad_fn = None
         self._output_nr = 0
@@ -61,7 +61,7 @@ class Tensor:
     def _make(data: np.ndarray) -> Tensor:
         """Wrap an array without copying or checks: the ops' fast path."""
         t = object.__new__(Tensor)
-        t.data = data
+        t.array = data
         t.grad = t.grad_fn = t.name = t._hooks = t._fw_grad = None
         t.requires_grad = t._retains_grad = False
         t._output_nr = t._version = 0
@@ -69,16 +69,24 @@ class Tensor:
 
     # ---- attributes -----------------------------------------------------------------------------------------------
     @property
+    def data(self) -> np.ndarray:  # transitional: the array, until the storage model lands
+        return self.array
+
+    @data.setter
+    def data(self, value: np.ndarray) -> None:
+        self.array = value
+
+    @property
     def shape(self) -> Shape:
-        return self.data.shape
+        return self.array.shape
 
     @property
     def ndim(self) -> int:
-        return self.data.ndim
+        return self.array.ndim
 
     @property
     def dtype(self) -> np.dtype:
-        return self.data.dtype
+        return self.array.dtype
 
     @property
     def is_leaf(self) -> bool:
@@ -89,35 +97,35 @@ class Tensor:
         return "cpu"
 
     def dim(self) -> int:
-        return self.data.ndim
+        return self.array.ndim
 
     def size(self, dim: int | None = None) -> Shape | int:
-        return self.data.shape if dim is None else self.data.shape[dim]
+        return self.array.shape if dim is None else self.array.shape[dim]
 
     def numel(self) -> int:
-        return int(self.data.size)
+        return int(self.array.size)
 
     def item(self) -> float | int | bool:
-        if self.data.size != 1:
-            raise RuntimeError(f"item(): a Tensor with {self.data.size} elements cannot be converted to a scalar")
-        return self.data.item()
+        if self.array.size != 1:
+            raise RuntimeError(f"item(): a Tensor with {self.array.size} elements cannot be converted to a scalar")
+        return self.array.item()
 
     def tolist(self) -> Any:
-        return self.data.tolist()
+        return self.array.tolist()
 
     def numpy(self) -> np.ndarray:
         if self.requires_grad:
             raise RuntimeError("Can't call numpy() on a Tensor that requires grad. Use tensor.detach().numpy().")
-        return self.data
+        return self.array
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
-        return self.data if dtype is None else self.data.astype(dtype, copy=False)
+        return self.array if dtype is None else self.array.astype(dtype, copy=False)
 
     # ---- autograd -------------------------------------------------------------------------------------------------
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
-        if requires_grad and self.data.dtype.kind != "f":
+        if requires_grad and self.array.dtype.kind != "f":
             raise RuntimeError(
-                f"Only Tensors of floating point dtype can require gradients, got {self.data.dtype}; "
+                f"Only Tensors of floating point dtype can require gradients, got {self.array.dtype}; "
                 "create it with dtype=autograd.float32 (or .float())"
             )
         if not requires_grad and self.grad_fn is not None:
@@ -127,7 +135,7 @@ class Tensor:
 
     def detach(self) -> Tensor:
         """The same values, cut from the graph (shares the array, like torch)."""
-        return Tensor._make(self.data)
+        return Tensor._make(self.array)
 
     def detach_(self) -> Tensor:
         self.grad_fn = None
@@ -166,14 +174,14 @@ class Tensor:
 
     # ---- printing -------------------------------------------------------------------------------------------------
     def __repr__(self) -> str:
-        d = self.data
+        d = self.array
         # torch's style: "1., 2." for whole numbers, else four decimals
         whole = d.dtype.kind != "f" or not np.isfinite(d).all() or bool(np.all(d == np.round(d)))
         body = np.array2string(d, separator=", ", precision=4, prefix="tensor(",
                                floatmode="maxprec_equal" if whole else "fixed")
         extras = []
-        if self.data.dtype not in (dtypes.get_default_dtype(), dtypes.int64, dtypes.bool_):
-            extras.append(f"dtype={self.data.dtype}")
+        if self.array.dtype not in (dtypes.get_default_dtype(), dtypes.int64, dtypes.bool_):
+            extras.append(f"dtype={self.array.dtype}")
         if self.grad_fn is not None:
             extras.append(f"grad_fn=<{self.grad_fn.name()}>")
         elif self.requires_grad:
@@ -181,27 +189,27 @@ class Tensor:
         return "tensor(" + body + "".join(", " + e for e in extras) + ")"
 
     def __format__(self, spec: str) -> str:
-        if self.data.ndim == 0:
-            return format(self.data.item(), spec)
+        if self.array.ndim == 0:
+            return format(self.array.item(), spec)
         return format(repr(self), spec)
 
     # ---- Python protocol ------------------------------------------------------------------------------------------
     __hash__ = object.__hash__
 
     def __len__(self) -> int:
-        if self.data.ndim == 0:
+        if self.array.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return self.data.shape[0]
+        return self.array.shape[0]
 
     def __iter__(self) -> Iterator[Tensor]:
         for i in range(len(self)):
             yield self[i]
 
     def __bool__(self) -> bool:
-        if self.data.size != 1:
+        if self.array.size != 1:
             raise RuntimeError(
-                f"Boolean value of Tensor with {self.data.size} values is ambiguous; use .any() or .all()")
-        return bool(self.data)
+                f"Boolean value of Tensor with {self.array.size} values is ambiguous; use .any() or .all()")
+        return bool(self.array)
 
     def __float__(self) -> float:
         return float(self.item())
@@ -210,9 +218,9 @@ class Tensor:
         return int(self.item())
 
     def __index__(self) -> int:
-        if self.data.dtype.kind not in "iu" or self.data.size != 1:
+        if self.array.dtype.kind not in "iu" or self.array.size != 1:
             raise TypeError("only integer tensors of a single element can be converted to an index")
-        return int(self.data)
+        return int(self.array)
 
     # ---- arithmetic (each a call into ops) -------------------------------------------------------------------------
     def __add__(self, other: Any) -> Tensor:
@@ -425,10 +433,10 @@ class Tensor:
         return _ops.norm(self, p, dim, keepdim)
 
     def all(self, dim: int | None = None) -> Tensor:
-        return Tensor._make(np.asarray(self.data.all(axis=dim)))
+        return Tensor._make(np.asarray(self.array.all(axis=dim)))
 
     def any(self, dim: int | None = None) -> Tensor:
-        return Tensor._make(np.asarray(self.data.any(axis=dim)))
+        return Tensor._make(np.asarray(self.array.any(axis=dim)))
 
     # ---- shape ----------------------------------------------------------------------------------------------------
     def reshape(self, *shape: Any) -> Tensor:
@@ -553,7 +561,7 @@ class Tensor:
             )
         src = self
         if _state.enabled:
-            src = Tensor._make(self.data)
+            src = Tensor._make(self.array)
             src.grad_fn, src._output_nr, src.requires_grad = self.grad_fn, self._output_nr, self.requires_grad
             src._fw_grad = self._fw_grad
         out = op(src, *args)
@@ -565,7 +573,7 @@ class Tensor:
                 raise RuntimeError(f"in-place {op.__name__}: result type {out.dtype} can't be cast to the desired "
                                    f"output type {self.dtype}")
             out = _ops.cast(out, self.dtype)
-        self.data = out.data
+        self.array = out.array
         if out.grad_fn is not None:
             self.grad_fn, self._output_nr, self.requires_grad = out.grad_fn, out._output_nr, True
         elif _state.enabled and self.grad_fn is not None:  # overwritten by constants: no history left
@@ -602,7 +610,7 @@ class Tensor:
         return self.fill_(0)
 
     def fill_(self, value: Any) -> Tensor:
-        return self._inplace(lambda s, v: Tensor._make(np.full_like(s.data, v)), value)
+        return self._inplace(lambda s, v: Tensor._make(np.full_like(s.array, v)), value)
 
 
 class _RetainGrad:

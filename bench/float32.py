@@ -72,13 +72,13 @@ def _make(data):
 
 def _init(self, *args, **kwargs):
     _orig_init(self, *args, **kwargs)
-    if _case[0] is not None and self.data.dtype == np.float64:
+    if _case[0] is not None and self.array.dtype == np.float64:
         _record("float64 tensor", _where())
 
 
 def _reduce_to(g, inp, node, on_arrays):
-    gd = g.data.dtype if isinstance(g, Tensor) else np.asarray(g).dtype
-    if _case[0] is not None and inp.data.dtype == np.float32 and gd != np.float32:
+    gd = g.array.dtype if isinstance(g, Tensor) else np.asarray(g).dtype
+    if _case[0] is not None and inp.array.dtype == np.float32 and gd != np.float32:
         _record("backward gradient", f"{node.name()} returned a {gd} gradient for a float32 input (cast back by "
                                      "the engine)")
     return _orig_reduce_to(g, inp, node, on_arrays)
@@ -214,31 +214,31 @@ def run_optimizer_case(name: str, make: Callable[[list], optim.Optimizer], closu
         for _ in range(3):
             if closure_based:
                 for p in params:
-                    p.data = _spy(p.data)
+                    p.array = _spy(p.array)
                 opt.step(closure)
             else:
                 closure()
                 for p in params:
-                    p.data = _spy(p.data)
-                    p.grad.data = _spy(p.grad.data)
+                    p.array = _spy(p.array)
+                    p.grad.array = _spy(p.grad.array)
                 for st in opt.state.values() if hasattr(opt.state, "values") else []:
                     for v in st.values():
                         if isinstance(v, Tensor):
-                            v.data = _spy(v.data)
+                            v.array = _spy(v.array)
                 opt.step()
             for p in params:
-                p.data = _unspy(p.data)
+                p.array = _unspy(p.array)
                 if p.grad is not None:
-                    p.grad.data = _unspy(p.grad.data)
+                    p.grad.array = _unspy(p.grad.array)
         for p in params:
             if p.dtype != np.float32:
                 _record("final dtype", f"parameter is {p.dtype} after step")
         for st in opt.state.values() if hasattr(opt.state, "values") else []:
             for k, v in st.items():
-                arr = v.data if isinstance(v, Tensor) else v
+                arr = v.array if isinstance(v, Tensor) else v
                 if isinstance(arr, np.ndarray):
                     if isinstance(v, Tensor):
-                        v.data = _unspy(v.data)
+                        v.array = _unspy(v.array)
                     if arr.dtype == np.float64 and (arr.ndim or k != "step"):
                         _record("final dtype", f"state[{k!r}] is float64{list(arr.shape)}")
     except Exception as e:  # noqa: BLE001

@@ -57,7 +57,7 @@ def pathgrad_model(sizes: tuple[int, ...] = SIZES) -> nn.Sequential:
 
 def weights(model: nn.Sequential) -> list[tuple[np.ndarray, np.ndarray]]:
     """(W, b) per Linear layer, copied: W has torch's shape (out, in)."""
-    return [(m.weight.data.copy(), m.bias.data.copy()) for m in model if isinstance(m, nn.Linear)]
+    return [(m.weight.array.copy(), m.bias.array.copy()) for m in model if isinstance(m, nn.Linear)]
 
 
 # ---- pathgrad -------------------------------------------------------------------------------------------------------
@@ -163,7 +163,7 @@ def check_same_math(x: np.ndarray, y: np.ndarray) -> float:
     l1 = pathgrad_step(x, y, model)().item()
     l2 = numpy_step(x, y, params)()
     assert abs(l1 - l2) < 1e-4 * max(1.0, abs(l2)), (l1, l2)
-    diff = max(float(np.abs(m.weight.data - w).max()) for m, (w, _) in
+    diff = max(float(np.abs(m.weight.array - w).max()) for m, (w, _) in
                zip([m for m in model if isinstance(m, nn.Linear)], params))
     assert diff < 1e-5, diff
     return diff
@@ -177,10 +177,10 @@ def check_float32(x: np.ndarray, y: np.ndarray) -> list[str]:
         loss = step()
     bad = [] if loss.dtype == np.float32 else [f"loss is {loss.dtype}"]
     for name, p in model.named_parameters():
-        if p.data.dtype != np.float32:
-            bad.append(f"parameter {name} is {p.data.dtype}")
-        if p.grad is None or p.grad.data.dtype != np.float32:
-            bad.append(f"grad of {name} is {None if p.grad is None else p.grad.data.dtype}")
+        if p.array.dtype != np.float32:
+            bad.append(f"parameter {name} is {p.array.dtype}")
+        if p.grad is None or p.grad.array.dtype != np.float32:
+            bad.append(f"grad of {name} is {None if p.grad is None else p.grad.array.dtype}")
     return bad
 
 

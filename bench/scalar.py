@@ -73,7 +73,7 @@ def pathgrad_step(model: ScalarMLP, X: np.ndarray, y: np.ndarray):
         total.backward()
         with autograd.no_grad():
             for p in model.parameters():
-                p.data -= 0.01 * p.grad.data
+                p.array -= 0.01 * p.grad.array
         return total
 
     return step
@@ -96,7 +96,7 @@ def micrograd_step(X: np.ndarray, y: np.ndarray):
         model.zero_grad()
         total.backward()
         for p in model.parameters():
-            p.data -= 0.01 * p.grad
+            p.array -= 0.01 * p.grad
         return total
 
     return step

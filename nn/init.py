@@ -1,5 +1,5 @@
 """Weight initialisation, with torch.nn.init's names, fan rules and gains. Every function fills its tensor in
-place (writing into ``tensor.data``, outside any graph), draws from ``autograd.random.get_rng()`` (so
+place (writing into ``tensor.array``, outside any graph), draws from ``autograd.random.get_rng()`` (so
 ``autograd.manual_seed`` makes it reproducible) and returns the tensor.
 
 Why the scales: a layer y = Wx with fan_in inputs keeps Var(y) ≈ Var(x) when Var(W) = 1/fan_in (LeCun); Xavier
@@ -61,12 +61,12 @@ def _calculate_correct_fan(tensor: Tensor, mode: str) -> int:
 
 def _fill(tensor: Tensor, values: Any) -> Tensor:
     """Write ``values`` into the tensor's array (cast to its dtype) and bump its version, as torch's in-place ops do."""
-    if tensor.data.size == 0:
+    if tensor.array.size == 0:
         warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=3)
         return tensor
-    if not tensor.data.flags.writeable:
-        tensor.data = tensor.data.copy()
-    tensor.data[...] = values
+    if not tensor.array.flags.writeable:
+        tensor.array = tensor.array.copy()
+    tensor.array[...] = values
     tensor._version += 1
     return tensor
 
@@ -156,10 +156,10 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0, generator: Generator | None =
     diagonal signs folded into Q so that the result is uniformly distributed."""
     if tensor.ndim < 2:
         raise ValueError("Only tensors with 2 or more dimensions are supported")
-    if tensor.data.size == 0:
+    if tensor.array.size == 0:
         return tensor
     rows = tensor.shape[0]
-    cols = tensor.data.size // rows
+    cols = tensor.array.size // rows
     flat = get_rng(generator).standard_normal((rows, cols))
     if rows < cols:
         flat = flat.T

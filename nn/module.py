@@ -300,7 +300,7 @@ class Module:
     def zero_grad(self, set_to_none: bool = True) -> None:
         for p in self.parameters():
             if p.grad is not None:
-                p.grad = None if set_to_none else Tensor._make(np.zeros_like(p.grad.data))
+                p.grad = None if set_to_none else Tensor._make(np.zeros_like(p.grad.array))
 
     def apply(self, fn: Callable[[Module], Any]) -> Module:
         """Call ``fn`` on every descendant, then on self (e.g. a custom weight init)."""
@@ -315,11 +315,11 @@ class Module:
         the Parameter objects (which optimisers hold) stay the same."""
         for m in self.modules():
             for t in itertools.chain(m._parameters.values(), m._buffers.values()):
-                if t is None or t.data.dtype.kind != "f":
+                if t is None or t.array.dtype.kind != "f":
                     continue
-                t.data = fn(t.data)
+                t.array = fn(t.array)
                 if t.grad is not None:
-                    t.grad = Tensor._make(fn(t.grad.data))
+                    t.grad = Tensor._make(fn(t.grad.array))
         return self
 
     def to(self, *args: Any, **kwargs: Any) -> Module:
@@ -393,7 +393,7 @@ class Module:
             if key not in state_dict:
                 continue
             value = state_dict[key]
-            arr = value.data if isinstance(value, Tensor) else np.asarray(value)
+            arr = value.array if isinstance(value, Tensor) else np.asarray(value)
             if arr.dtype.kind not in "biuf":
                 errors.append(f'While copying the parameter named "{key}", expected a tensor or array from '
                               f"checkpoint but received {type(value).__name__} of dtype {arr.dtype}.")
@@ -408,11 +408,11 @@ class Module:
             # copy into the existing array (as torch's param.copy_ does), so views and optimisers see the values;
             # the source is cast to the target's dtype
             if assign:
-                target.data = np.array(arr, dtype=target.dtype)
-            elif target.data.flags.writeable:
-                np.copyto(target.data, arr, casting="unsafe")
+                target.array = np.array(arr, dtype=target.dtype)
+            elif target.array.flags.writeable:
+                np.copyto(target.array, arr, casting="unsafe")
             else:
-                target.data = np.array(arr, dtype=target.dtype)
+                target.array = np.array(arr, dtype=target.dtype)
             target._version += 1
         return _IncompatibleKeys(missing, unexpected)
 

@@ -22,7 +22,7 @@ class Parameter(Tensor):
             data = np.empty((0,), dtype=get_default_dtype())
         if isinstance(data, Tensor):
             super().__init__(0.0)
-            self.data = data.data  # share, don't copy: Parameter(t) is a view of t's storage in torch
+            self.array = data.array  # share, don't copy: Parameter(t) is a view of t's storage in torch
         else:
             super().__init__(data)
         if requires_grad:
@@ -33,7 +33,7 @@ class Parameter(Tensor):
 
     def __reduce_ex__(self, protocol: Any) -> tuple:
         # copy.deepcopy(model) must give Parameters back (not plain Tensors), with their own arrays and grads
-        return (_rebuild_parameter, (self.data, self.requires_grad, self.grad))
+        return (_rebuild_parameter, (self.array, self.requires_grad, self.grad))
 
 
 def _rebuild_parameter(data: np.ndarray, requires_grad: bool, grad: Tensor | None) -> Parameter:

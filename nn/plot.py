@@ -89,7 +89,7 @@ def plot_decision_boundary(model: Any, X: np.ndarray, y: np.ndarray, path: str |
         model.eval()
     try:
         with autograd.no_grad():
-            out = np.asarray(model(autograd.tensor(grid)).data)
+            out = np.asarray(model(autograd.tensor(grid)).array)
     finally:
         if hasattr(model, "train"):
             model.train(was_training)

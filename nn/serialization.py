@@ -51,7 +51,7 @@ class _Encoder:
             return obj  # json keeps floats as floats (1.0 stays 1.0), and writes nan/inf as NaN/Infinity
         if isinstance(obj, Tensor):
             node = {"T": "parameter" if isinstance(obj, Parameter) else "tensor",
-                    "k": self.array(obj.data, name, where)}
+                    "k": self.array(obj.array, name, where)}
             if obj.requires_grad:
                 node["rg"] = True
             return node

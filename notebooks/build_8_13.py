@@ -886,7 +886,7 @@ NB13 = [
 
         @staticmethod
         def forward(ctx, x):
-            return autograd.Tensor._make(x.data)
+            return autograd.Tensor._make(x.array)
 
         @staticmethod
         def backward(ctx, grad):

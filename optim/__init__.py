@@ -1,6 +1,6 @@
 """pathgrad.optim: torch.optim's optimisers and schedulers, plus QHAdam, Lion, BFGS, CG, Newton.
 
-Every optimiser updates ``p.data`` in place from ``p.grad`` under ``no_grad``; ``step(closure)`` re-evaluates
+Every optimiser updates ``p.array`` in place from ``p.grad`` under ``no_grad``; ``step(closure)`` re-evaluates
 the loss where the method needs it (LBFGS, BFGS, ConjugateGradient, Newton).
 """
 

@@ -65,8 +65,8 @@ class Adadelta(Optimizer):
                     state["acc_delta"] = zeros_like(p)
                 increment(state["step"])
                 if weight_decay != 0:
-                    grad = grad + weight_decay * p.data
-                square_avg, acc_delta = state["square_avg"].data, state["acc_delta"].data
+                    grad = grad + weight_decay * p.array
+                square_avg, acc_delta = state["square_avg"].array, state["acc_delta"].array
                 square_avg *= rho
                 square_avg += (1 - rho) * grad * grad
                 std = np.sqrt(square_avg + eps)
@@ -75,5 +75,5 @@ class Adadelta(Optimizer):
                 delta *= grad
                 acc_delta *= rho
                 acc_delta += (1 - rho) * delta * delta
-                p.data += -lr * delta
+                p.array += -lr * delta
         return loss

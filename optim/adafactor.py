@@ -88,16 +88,16 @@ class Adafactor(Optimizer):
                     else:
                         state["variance"] = as_tensor(np.zeros_like(grad))
                 if eps1 is None:
-                    eps1 = float(np.finfo(p.data.dtype).eps)
+                    eps1 = float(np.finfo(p.array.dtype).eps)
                 step = increment(state["step"])
                 one_minus_beta2_t = step**beta2_decay
                 rho_t = min(lr, 1 / (step**0.5))
-                alpha = max(eps2, float(np.linalg.norm(p.data.ravel())) / (p.data.size**0.5)) * rho_t
+                alpha = max(eps2, float(np.linalg.norm(p.array.ravel())) / (p.array.size**0.5)) * rho_t
                 if weight_decay != 0:
-                    p.data *= 1 - lr * weight_decay
+                    p.array *= 1 - lr * weight_decay
 
                 if grad.ndim > 1:
-                    row_var, col_var = state["row_var"].data, state["col_var"].data
+                    row_var, col_var = state["row_var"].array, state["col_var"].array
                     row_mean = _norm(grad, axis=-1) ** 2 / grad.shape[-1]
                     lerp_(row_var, row_mean, one_minus_beta2_t)
                     col_mean = _norm(grad, axis=-2) ** 2 / grad.shape[-2]
@@ -105,13 +105,13 @@ class Adafactor(Optimizer):
                     var_estimate = row_var @ col_var
                     var_estimate /= np.maximum(row_var.mean(axis=-2, keepdims=True), eps1)
                 else:
-                    variance = state["variance"].data
+                    variance = state["variance"].array
                     lerp_(variance, grad * grad, one_minus_beta2_t)
                     var_estimate = variance.copy()
                 update = 1 / np.sqrt(np.maximum(var_estimate, eps1 * eps1))
                 update *= grad
                 denom = max(1.0, float(np.linalg.norm(update.ravel())) / ((update.size**0.5) * d))
-                p.data += (-alpha / denom) * update
+                p.array += (-alpha / denom) * update
         return loss
 
 

@@ -66,7 +66,7 @@ class Adagrad(Optimizer):
             for p in group["params"]:
                 state = self.state[p]
                 state["step"] = step_tensor()
-                state["sum"] = as_tensor(np.full_like(p.data, group["initial_accumulator_value"]))
+                state["sum"] = as_tensor(np.full_like(p.array, group["initial_accumulator_value"]))
 
     @no_grad()
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
@@ -85,14 +85,14 @@ class Adagrad(Optimizer):
                 state = self.state[p]
                 if len(state) == 0:  # a parameter added later with add_param_group
                     state["step"] = step_tensor()
-                    state["sum"] = as_tensor(np.full_like(p.data, group["initial_accumulator_value"]))
+                    state["sum"] = as_tensor(np.full_like(p.array, group["initial_accumulator_value"]))
                 step = increment(state["step"])
                 if weight_decay != 0:
-                    grad = grad + weight_decay * p.data
+                    grad = grad + weight_decay * p.array
                 clr = lr / (1 + (step - 1) * lr_decay)
-                state_sum = state["sum"].data
+                state_sum = state["sum"].array
                 state_sum += grad * grad
                 std = np.sqrt(state_sum)
                 std += eps
-                p.data += -clr * grad / std
+                p.array += -clr * grad / std
         return loss

@@ -92,8 +92,8 @@ class Adam(Optimizer):
                 if group["amsgrad"] and "max_exp_avg_sq" not in state:
                     state["max_exp_avg_sq"] = zeros_like(p)
                 step = increment(state["step"])
-                _adam(p.data, grad_array(p, group["maximize"]), state["exp_avg"].data, state["exp_avg_sq"].data,
-                      state["max_exp_avg_sq"].data if group["amsgrad"] else None, step, group)
+                _adam(p.array, grad_array(p, group["maximize"]), state["exp_avg"].array, state["exp_avg_sq"].array,
+                      state["max_exp_avg_sq"].array if group["amsgrad"] else None, step, group)
         return loss
 
     def _step_group(self, flat: FlatGroup, states: list[dict[str, Any]], group: dict[str, Any]) -> bool:
@@ -105,8 +105,8 @@ class Adam(Optimizer):
             return False
         steps += 1
         buf = partial(flat.buffer, states)
-        param = flat.gather([p.data for p in flat.params], flat.param)
-        grad = flat.gather([p.grad.data for p in flat.params], flat.grad)
+        param = flat.gather([p.array for p in flat.params], flat.param)
+        grad = flat.gather([p.grad.array for p in flat.params], flat.grad)
         if group["maximize"]:
             np.negative(grad, out=grad)
         _adam(param, grad, buf("exp_avg"), buf("exp_avg_sq"), buf("max_exp_avg_sq") if group["amsgrad"] else None,

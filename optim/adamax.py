@@ -70,11 +70,11 @@ class Adamax(Optimizer):
                     state["exp_inf"] = zeros_like(p)
                 step = increment(state["step"])
                 if weight_decay != 0:
-                    grad = grad + weight_decay * p.data
-                exp_avg, exp_inf = state["exp_avg"].data, state["exp_inf"].data
+                    grad = grad + weight_decay * p.array
+                exp_avg, exp_inf = state["exp_avg"].array, state["exp_inf"].array
                 lerp_(exp_avg, grad, 1 - beta1)
                 exp_inf *= beta2
                 np.maximum(exp_inf, np.abs(grad) + eps, out=exp_inf)
                 clr = lr / (1 - beta1**step)
-                p.data += -clr * exp_avg / exp_inf
+                p.array += -clr * exp_avg / exp_inf
         return loss

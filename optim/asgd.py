@@ -65,15 +65,15 @@ class ASGD(Optimizer):
                     state["ax"] = zeros_like(p)
                 step = increment(state["step"])
                 if weight_decay != 0:
-                    grad = grad + weight_decay * p.data
-                eta = float(state["eta"].data)
-                p.data *= 1 - lambd * eta
-                p.data += -eta * grad
-                ax, mu = state["ax"].data, state["mu"].data
+                    grad = grad + weight_decay * p.array
+                eta = float(state["eta"].array)
+                p.array *= 1 - lambd * eta
+                p.array += -eta * grad
+                ax, mu = state["ax"].array, state["mu"].array
                 if float(mu) != 1:
-                    ax += (p.data - ax) * mu
+                    ax += (p.array - ax) * mu
                 else:
-                    np.copyto(ax, p.data)
-                state["eta"].data[...] = lr / ((1 + lambd * lr * step) ** alpha)
-                state["mu"].data[...] = 1 / max(1, step - t0)
+                    np.copyto(ax, p.array)
+                state["eta"].array[...] = lr / ((1 + lambd * lr * step) ** alpha)
+                state["mu"].array[...] = 1 / max(1, step - t0)
         return loss

@@ -69,17 +69,17 @@ class BFGS(FlatOptimizer):
 
     def _direction(self, state: dict[str, Any], flat_grad: np.ndarray, closure: Callable[[], Any]) -> np.ndarray:
         if state.get("d") is not None and state["n_iter"] > 1:
-            y = flat_grad - state["prev_flat_grad"].data
-            s = state["d"].data * state["t"]
+            y = flat_grad - state["prev_flat_grad"].array
+            s = state["d"].array * state["t"]
             ys = float(y.dot(s))
             if ys > 1e-10:  # the curvature condition holds: the update keeps H positive definite
                 if state.get("inv_hessian") is None:
                     state["inv_hessian"] = as_tensor(np.eye(y.size, dtype=y.dtype) * (ys / float(y.dot(y))))
-                H = state["inv_hessian"].data
+                H = state["inv_hessian"].array
                 rho = 1.0 / ys
                 Hy = H @ y
                 # (I − ρsyᵀ)H(I − ρysᵀ) + ρssᵀ, expanded: H − ρ(s·Hyᵀ + Hy·sᵀ) + (ρ²·yᵀHy + ρ)·s·sᵀ
                 H -= rho * (np.outer(s, Hy) + np.outer(Hy, s))
                 H += (rho * rho * float(y.dot(Hy)) + rho) * np.outer(s, s)
         H = state.get("inv_hessian")
-        return -flat_grad if H is None else -(H.data @ flat_grad)
+        return -flat_grad if H is None else -(H.array @ flat_grad)

@@ -72,14 +72,14 @@ class ConjugateGradient(FlatOptimizer):
         if state.get("d") is None or state["n_iter"] == 1 or since >= restart:
             state["since_restart"] = 1
             return -flat_grad
-        prev_g = state["prev_flat_grad"].data
+        prev_g = state["prev_flat_grad"].array
         gg_prev = float(prev_g.dot(prev_g))
         if abs(float(flat_grad.dot(prev_g))) >= 0.2 * float(flat_grad.dot(flat_grad)):  # Powell's restart
             state["since_restart"] = 1
             return -flat_grad
         beta = max(0.0, float(flat_grad.dot(flat_grad - prev_g)) / gg_prev)
         state["since_restart"] = since + 1
-        return -flat_grad + beta * state["d"].data
+        return -flat_grad + beta * state["d"].array
 
     def _initial_step(self, state: dict[str, Any], flat_grad: np.ndarray, gtd: float) -> float:
         if state["n_iter"] == 1 or self.param_groups[0]["line_search_fn"] is None or "gtd" not in state:

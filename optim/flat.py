@@ -38,12 +38,12 @@ class FlatOptimizer(Optimizer):
         super().add_param_group(param_group)
 
     def _numel(self) -> int:
-        return sum(p.data.size for p in self._params)
+        return sum(p.array.size for p in self._params)
 
     def _gather_flat_grad(self) -> np.ndarray:
         """All gradients as one new vector (zeros for parameters without a gradient)."""
         views = [
-            np.zeros(p.data.size, p.data.dtype) if p.grad is None else p.grad.data.reshape(-1) for p in self._params
+            np.zeros(p.array.size, p.array.dtype) if p.grad is None else p.grad.array.reshape(-1) for p in self._params
         ]
         return np.concatenate(views)
 
@@ -52,19 +52,19 @@ class FlatOptimizer(Optimizer):
         offset = 0
         step_size = float(step_size)  # a Python float stays in the parameters' dtype
         for p in self._params:
-            n = p.data.size
-            p.data += step_size * update[offset : offset + n].reshape(p.data.shape)
+            n = p.array.size
+            p.array += step_size * update[offset : offset + n].reshape(p.array.shape)
             offset += n
 
     def _clone_param(self) -> list[np.ndarray]:
-        return [p.data.copy() for p in self._params]
+        return [p.array.copy() for p in self._params]
 
     def _set_param(self, params_data: list[np.ndarray]) -> None:
         for p, data in zip(self._params, params_data, strict=True):
-            np.copyto(p.data, data)
+            np.copyto(p.array, data)
 
     def _flat_params(self) -> np.ndarray:
-        return np.concatenate([p.data.reshape(-1) for p in self._params])
+        return np.concatenate([p.array.reshape(-1) for p in self._params])
 
     def _directional_evaluate(
         self, closure: Callable[[], Any], x: list[np.ndarray], t: float, d: np.ndarray

@@ -25,9 +25,9 @@ class FlatGroup:
 
     def __init__(self, params: list[Tensor]) -> None:
         self.params = params
-        self.shapes = [p.data.shape for p in params]
-        self.dtype = params[0].data.dtype
-        self.bounds = np.cumsum([0] + [p.data.size for p in params]).tolist()
+        self.shapes = [p.array.shape for p in params]
+        self.dtype = params[0].array.dtype
+        self.bounds = np.cumsum([0] + [p.array.size for p in params]).tolist()
         self.buffers: dict[str, np.ndarray] = {}
         # work space for one step, reused: the parameters and the gradients end to end
         self.param = np.empty(self.bounds[-1], dtype=self.dtype)
@@ -44,8 +44,8 @@ class FlatGroup:
             return False
         dtype = self.dtype
         for p, q, shape in zip(params, self.params, self.shapes):
-            data = p.data
-            if p is not q or data.shape != shape or data.dtype != dtype or p.grad.data.dtype != dtype:
+            data = p.array
+            if p is not q or data.shape != shape or data.dtype != dtype or p.grad.array.dtype != dtype:
                 return False
         return True
 
@@ -56,25 +56,25 @@ class FlatGroup:
     def scatter(self) -> None:
         """Write the (updated) gathered parameters back into each parameter, in place."""
         for p, view in zip(self.params, self.param_views):
-            p.data[...] = view
+            p.array[...] = view
 
     def buffer(self, states: list[dict[str, Any]], name: str, scalar: bool = False) -> np.ndarray:
         """The flat array behind ``states[i][name]`` (the state of parameter i), zeros at first: the parameters' shapes
         end to end, or with ``scalar`` one 0-d counter per parameter (``step``). Rebuilt from the current state tensors
         whenever one is not a view of it (first use, or after ``load_state_dict``)."""
         flat = self.buffers.get(name)
-        if flat is not None and all(name in s and s[name].data.base is flat for s in states):
+        if flat is not None and all(name in s and s[name].array.base is flat for s in states):
             return flat
 
         def initial(p: Tensor) -> np.ndarray:
-            return step_tensor().data if scalar else np.zeros_like(p.data)
+            return step_tensor().array if scalar else np.zeros_like(p.array)
 
-        flat = np.concatenate([(s[name].data if name in s else initial(p)).reshape(-1)
+        flat = np.concatenate([(s[name].array if name in s else initial(p)).reshape(-1)
                                for p, s in zip(self.params, states)])
         views = [flat[i:i + 1].reshape(()) for i in range(len(states))] if scalar else self.views(flat)
         for s, view in zip(states, views):
             if name in s:
-                s[name].data = view  # the same values, now living in the flat buffer
+                s[name].array = view  # the same values, now living in the flat buffer
             else:
                 s[name] = Tensor._make(view)  # (as_tensor would copy)
         self.buffers[name] = flat
@@ -89,9 +89,9 @@ def flat_group(cache: dict[int, Any], index: int, params: list[Tensor]) -> FlatG
         return flat
     if len(params) < 2:
         return None
-    dtype = params[0].data.dtype
+    dtype = params[0].array.dtype
     for p in params:
-        if p.data.dtype != dtype or p.grad.data.dtype != dtype:
+        if p.array.dtype != dtype or p.grad.array.dtype != dtype:
             return None
     flat = cache[index] = FlatGroup(params)
     return flat

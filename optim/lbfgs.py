@@ -185,7 +185,7 @@ class LBFGS(FlatOptimizer):
 
 
 def _array(value: Any) -> np.ndarray | None:
-    return None if value is None else value.data
+    return None if value is None else value.array
 
 
 def _tensor(value: np.ndarray | None) -> Any:

@@ -59,11 +59,11 @@ class Lion(Optimizer):
                 state = self.state[p]
                 if len(state) == 0:
                     state["exp_avg"] = zeros_like(p)
-                exp_avg = state["exp_avg"].data
+                exp_avg = state["exp_avg"].array
                 if weight_decay != 0:
-                    p.data *= 1 - lr * weight_decay
+                    p.array *= 1 - lr * weight_decay
                 update = beta1 * exp_avg + (1 - beta1) * grad
-                p.data += -lr * np.sign(update)
+                p.array += -lr * np.sign(update)
                 exp_avg *= beta2
                 exp_avg += (1 - beta2) * grad
         return loss

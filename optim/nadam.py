@@ -82,21 +82,21 @@ class NAdam(Optimizer):
                     state["exp_avg_sq"] = zeros_like(p)
                 step = increment(state["step"])
                 bias_correction2 = 1 - beta2**step
-                grad = weight_decay_(p.data, grad, lr, weight_decay, group["decoupled_weight_decay"])
+                grad = weight_decay_(p.array, grad, lr, weight_decay, group["decoupled_weight_decay"])
 
                 mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
                 mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))
                 mu_product_t = state["mu_product"]
-                mu_product_t.data *= mu
-                mu_product = float(mu_product_t.data)
+                mu_product_t.array *= mu
+                mu_product = float(mu_product_t.array)
                 mu_product_next = mu_product * mu_next
 
-                exp_avg, exp_avg_sq = state["exp_avg"].data, state["exp_avg_sq"].data
+                exp_avg, exp_avg_sq = state["exp_avg"].array, state["exp_avg_sq"].array
                 lerp_(exp_avg, grad, 1 - beta1)
                 exp_avg_sq *= beta2
                 exp_avg_sq += (1 - beta2) * grad * grad
                 denom = np.sqrt(exp_avg_sq / bias_correction2)
                 denom += eps
-                p.data += (-lr * (1.0 - mu) / (1.0 - mu_product)) * grad / denom
-                p.data += ((-lr * mu_next) / (1.0 - mu_product_next)) * exp_avg / denom
+                p.array += (-lr * (1.0 - mu) / (1.0 - mu_product)) * grad / denom
+                p.array += ((-lr * mu_next) / (1.0 - mu_product_next)) * exp_avg / denom
         return loss

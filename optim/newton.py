@@ -90,7 +90,7 @@ class Newton(FlatOptimizer):
     def _flatten(self, tensors: tuple[Any, ...]) -> np.ndarray:
         return np.concatenate(
             [
-                np.zeros(p.data.size, p.data.dtype) if t is None else t.data.reshape(-1)
+                np.zeros(p.array.size, p.array.dtype) if t is None else t.array.reshape(-1)
                 for p, t in zip(self._params, tensors, strict=True)
             ]
         )
@@ -112,15 +112,15 @@ class Newton(FlatOptimizer):
             hess = np.zeros((n, n), dtype=flat_grad.dtype)
             # only gradient entries that still depend on the parameters have non-zero rows
             live = [i for i, g in enumerate(grads) if g is not None and g.requires_grad]
-            offsets = np.cumsum([0] + [p.data.size for p in params])
+            offsets = np.cumsum([0] + [p.array.size for p in params])
             for i in live:
-                for k in range(params[i].data.size):
-                    one_hot = np.zeros(params[i].data.size, dtype=params[i].data.dtype)
+                for k in range(params[i].array.size):
+                    one_hot = np.zeros(params[i].array.size, dtype=params[i].array.dtype)
                     one_hot[k] = 1
                     grad_outputs = [
-                        as_tensor(one_hot.reshape(params[j].data.shape))
+                        as_tensor(one_hot.reshape(params[j].array.shape))
                         if j == i
-                        else as_tensor(np.zeros_like(params[j].data))
+                        else as_tensor(np.zeros_like(params[j].array))
                         for j in live
                     ]
                     row = autograd.grad(

@@ -2,7 +2,7 @@
 
 This is ``torch.optim.Optimizer``'s contract. A subclass passes its hyper-parameters as ``defaults``; every
 parameter group gets its own copy of them (overridable per group), and ``step`` loops over the groups, reads
-``p.grad`` and updates ``p.data`` in place under ``no_grad``. Per-parameter buffers live in ``self.state[p]``,
+``p.grad`` and updates ``p.array`` in place under ``no_grad``. Per-parameter buffers live in ``self.state[p]``,
 a dict created on first access, holding ``Tensor``s such as ``"exp_avg"`` and the ``"step"`` counter. As in torch,
 ``self.state`` is a ``defaultdict(dict)`` keyed by the parameters themselves: a Tensor hashes by identity, so a
 lookup never compares tensors element-wise.
@@ -133,7 +133,7 @@ class Optimizer:
                 else:
                     if getattr(p.grad, "grad_fn", None) is not None:
                         p.grad = p.grad.detach()  # a create_graph gradient: drop its history, keep the values
-                    p.grad.data[...] = 0
+                    p.grad.array[...] = 0
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update the parameters once; ``closure`` re-evaluates the model and returns the loss."""
@@ -209,9 +209,9 @@ class Optimizer:
 def _cast_state(param: Tensor, value: Any, keep_dtype: bool = False) -> Any:
     """A deep copy of one state entry, its arrays cast to ``param``'s floating dtype unless ``keep_dtype``."""
     if isinstance(value, (Tensor, np.ndarray)):
-        array = np.array(value.data if isinstance(value, Tensor) else value)  # np.array copies
-        if not keep_dtype and array.dtype.kind == "f" and param.data.dtype.kind == "f":
-            array = array.astype(param.data.dtype, copy=False)
+        array = np.array(value.array if isinstance(value, Tensor) else value)  # np.array copies
+        if not keep_dtype and array.dtype.kind == "f" and param.array.dtype.kind == "f":
+            array = array.astype(param.array.dtype, copy=False)
         return as_tensor(array)
     if isinstance(value, dict):
         return {k: _cast_state(param, v, keep_dtype) for k, v in value.items()}
@@ -229,7 +229,7 @@ def as_tensor(array: np.ndarray) -> Tensor:
 
 
 def zeros_like(p: Tensor) -> Tensor:
-    return as_tensor(np.zeros_like(p.data))
+    return as_tensor(np.zeros_like(p.array))
 
 
 def step_tensor(value: float = 0.0) -> Tensor:
@@ -241,14 +241,14 @@ def step_tensor(value: float = 0.0) -> Tensor:
 
 def increment(scalar: Tensor) -> float:
     """Add one to a 0-d state tensor in place and return its new value as a Python float."""
-    data = scalar.data
+    data = scalar.array
     data += 1
     return data.item()
 
 
 def grad_array(p: Tensor, maximize: bool = False) -> np.ndarray:
     """``p.grad`` as an array, negated (a new array) when maximising."""
-    g = p.grad.data
+    g = p.grad.array
     return np.negative(g) if maximize else g
 
 

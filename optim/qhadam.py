@@ -75,8 +75,8 @@ class QHAdam(Optimizer):
                     state["exp_avg_sq"] = zeros_like(p)
                 step = increment(state["step"])
                 if weight_decay != 0:
-                    grad = grad + weight_decay * p.data
-                exp_avg, exp_avg_sq = state["exp_avg"].data, state["exp_avg_sq"].data
+                    grad = grad + weight_decay * p.array
+                exp_avg, exp_avg_sq = state["exp_avg"].array, state["exp_avg_sq"].array
                 grad_sq = grad * grad
                 lerp_(exp_avg, grad, 1 - beta1)
                 exp_avg_sq *= beta2
@@ -84,5 +84,5 @@ class QHAdam(Optimizer):
                 numer = (1 - nu1) * grad + (nu1 / (1 - beta1**step)) * exp_avg
                 denom = np.sqrt((1 - nu2) * grad_sq + (nu2 / (1 - beta2**step)) * exp_avg_sq)
                 denom += eps
-                p.data += -lr * numer / denom
+                p.array += -lr * numer / denom
         return loss

@@ -81,8 +81,8 @@ class RAdam(Optimizer):
                     state["exp_avg"] = zeros_like(p)
                     state["exp_avg_sq"] = zeros_like(p)
                 step = increment(state["step"])
-                grad = weight_decay_(p.data, grad, lr, weight_decay, group["decoupled_weight_decay"])
-                exp_avg, exp_avg_sq = state["exp_avg"].data, state["exp_avg_sq"].data
+                grad = weight_decay_(p.array, grad, lr, weight_decay, group["decoupled_weight_decay"])
+                exp_avg, exp_avg_sq = state["exp_avg"].array, state["exp_avg_sq"].array
                 lerp_(exp_avg, grad, 1 - beta1)
                 exp_avg_sq *= beta2
                 exp_avg_sq += (1 - beta2) * grad * grad
@@ -97,7 +97,7 @@ class RAdam(Optimizer):
                     denom = np.sqrt(exp_avg_sq)
                     denom += eps
                     adaptive_lr = (bias_correction2**0.5) / denom
-                    p.data += -1.0 * (bias_corrected_exp_avg * lr * adaptive_lr * rect)
+                    p.array += -1.0 * (bias_corrected_exp_avg * lr * adaptive_lr * rect)
                 else:
-                    p.data += -1.0 * (bias_corrected_exp_avg * lr)
+                    p.array += -1.0 * (bias_corrected_exp_avg * lr)
         return loss

@@ -77,21 +77,21 @@ class RMSprop(Optimizer):
                         state["grad_avg"] = zeros_like(p)
                 increment(state["step"])
                 if weight_decay != 0:
-                    grad = grad + weight_decay * p.data
-                square_avg = state["square_avg"].data
+                    grad = grad + weight_decay * p.array
+                square_avg = state["square_avg"].array
                 square_avg *= alpha
                 square_avg += (1 - alpha) * grad * grad
                 if centered:
-                    grad_avg = lerp_(state["grad_avg"].data, grad, 1 - alpha)
+                    grad_avg = lerp_(state["grad_avg"].array, grad, 1 - alpha)
                     avg = np.sqrt(square_avg - grad_avg * grad_avg)
                 else:
                     avg = np.sqrt(square_avg)
                 avg += eps
                 if momentum > 0:
-                    buf = state["momentum_buffer"].data
+                    buf = state["momentum_buffer"].array
                     buf *= momentum
                     buf += grad / avg
-                    p.data += -lr * buf
+                    p.array += -lr * buf
                 else:
-                    p.data += -lr * grad / avg
+                    p.array += -lr * grad / avg
         return loss

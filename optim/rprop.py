@@ -63,12 +63,12 @@ class Rprop(Optimizer):
                     state["prev"] = zeros_like(p)
                     state["step_size"] = as_tensor(np.full_like(grad, group["lr"]))
                 increment(state["step"])
-                prev, step_size = state["prev"].data, state["step_size"].data
+                prev, step_size = state["prev"].array, state["step_size"].array
                 product = grad * prev
                 sign = np.where(product > 0, etaplus, np.where(product < 0, etaminus, 1)).astype(grad.dtype)
                 step_size *= sign
                 np.clip(step_size, step_size_min, step_size_max, out=step_size)
                 grad = np.where(sign == etaminus, 0, grad)  # a sign change: skip this coordinate once
-                p.data += -1 * np.sign(grad) * step_size
+                p.array += -1 * np.sign(grad) * step_size
                 np.copyto(prev, grad)
         return loss

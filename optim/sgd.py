@@ -66,16 +66,16 @@ class SGD(Optimizer):
                     continue
                 grad = grad_array(p, group["maximize"])
                 if weight_decay != 0:
-                    grad = grad + weight_decay * p.data
+                    grad = grad + weight_decay * p.array
                 if momentum != 0:
                     state = self.state[p]
                     if state.get("momentum_buffer") is None:
                         state["momentum_buffer"] = as_tensor(np.array(grad, copy=True))
-                        buf = state["momentum_buffer"].data
+                        buf = state["momentum_buffer"].array
                     else:
-                        buf = state["momentum_buffer"].data
+                        buf = state["momentum_buffer"].array
                         buf *= momentum
                         buf += (1 - dampening) * grad
                     grad = grad + momentum * buf if nesterov else buf
-                p.data += -lr * grad
+                p.array += -lr * grad
         return loss

@@ -22,7 +22,7 @@ def as_tensor(x: Any, dtype: Any = None) -> Tensor:
 
 def value(x: Any) -> Any:
     """The raw value of an operand: a Tensor's array, or a Python scalar as is."""
-    return x.data if isinstance(x, Tensor) else x
+    return x.array if isinstance(x, Tensor) else x
 
 
 _PY_NUMBERS = (int, float, bool)
@@ -31,12 +31,12 @@ _PY_NUMBERS = (int, float, bool)
 def binary(a: Any, b: Any) -> tuple[Any, Any]:
     """Bring two operands to torch's common dtype. Python scalars stay scalars (they are constants in the graph)."""
     ta, tb = isinstance(a, Tensor), isinstance(b, Tensor)
-    if ta and tb and a.data.dtype == b.data.dtype:
+    if ta and tb and a.array.dtype == b.array.dtype:
         return a, b
     # The usual mixed case, x * 2.0: a floating tensor keeps its dtype against a Python number (result_type's rule).
-    if ta and b.__class__ in _PY_NUMBERS and a.data.dtype.kind == "f":
+    if ta and b.__class__ in _PY_NUMBERS and a.array.dtype.kind == "f":
         return a, b
-    if tb and a.__class__ in _PY_NUMBERS and b.data.dtype.kind == "f":
+    if tb and a.__class__ in _PY_NUMBERS and b.array.dtype.kind == "f":
         return a, b
     # numpy scalars (np.float64 subclasses float) count as Python numbers, as in torch: no promotion.
     if isinstance(a, np.generic) and a.ndim == 0:
@@ -48,9 +48,9 @@ def binary(a: Any, b: Any) -> tuple[Any, Any]:
     if not tb and not isinstance(b, int | float | bool):
         b, tb = Tensor(b) if not isinstance(b, np.ndarray | np.generic) else Tensor._make(np.asarray(b)), True
     dt = result_type(a, b)
-    if ta and a.data.dtype != dt:
+    if ta and a.array.dtype != dt:
         a = cast(a, dt)
-    if tb and b.data.dtype != dt:
+    if tb and b.array.dtype != dt:
         b = cast(b, dt)
     return a, b
 
@@ -87,13 +87,13 @@ def saved_or_args(ctx: Any, like: Any = None) -> tuple:
     saved, args = ctx.saved_tensors, ctx.args
     if like is None or like.__class__ is Tensor:
         return tuple([args[i] if t is None else t for i, t in enumerate(saved)])
-    return tuple([args[i] if t is None else t.data for i, t in enumerate(saved)])
+    return tuple([args[i] if t is None else t.array for i, t in enumerate(saved)])
 
 
 def saved_values(ctx: Any, like: Any) -> tuple:
     """``ctx.saved_tensors``, as plain arrays when ``like`` (the incoming gradient) is an array."""
     saved = ctx.saved_tensors
-    return saved if like.__class__ is Tensor else tuple([None if t is None else t.data for t in saved])
+    return saved if like.__class__ is Tensor else tuple([None if t is None else t.array for t in saved])
 
 
 def const(x: Any, like: Any) -> Any:

@@ -105,7 +105,7 @@ class Neg(Function):
 
     @staticmethod
     def forward(ctx, a):
-        return -a.data
+        return -a.array
 
     @staticmethod
     def backward(ctx, grad):
@@ -159,7 +159,7 @@ class Cast(Function):
 
     @staticmethod
     def forward(ctx, a, dtype):
-        return a.data.astype(dtype)
+        return a.array.astype(dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -167,7 +167,7 @@ class Cast(Function):
 
     @staticmethod
     def jvp(ctx, ta, _):
-        return ta.data.astype(ctx.args[1])
+        return ta.array.astype(ctx.args[1])
 
 
 class Clone(Function):
@@ -177,7 +177,7 @@ class Clone(Function):
 
     @staticmethod
     def forward(ctx, a):
-        return a.data.copy()
+        return a.array.copy()
 
     @staticmethod
     def backward(ctx, grad):
@@ -206,7 +206,7 @@ def mul(a: Any, b: Any) -> Tensor:
 
 def div(a: Any, b: Any) -> Tensor:
     a, b = binary(a, b)
-    if isinstance(a, Tensor) and a.data.dtype.kind in "biu" and (not isinstance(b, Tensor) or b.dtype.kind in "biu"):
+    if isinstance(a, Tensor) and a.array.dtype.kind in "biu" and (not isinstance(b, Tensor) or b.dtype.kind in "biu"):
         a = cast(a, get_default_dtype())  # true division of integers gives floats, as in torch
         b = b if not isinstance(b, Tensor) else cast(b, get_default_dtype())
     return Div.apply(a, b)

@@ -26,7 +26,7 @@ class Exp(Function):
 
     @staticmethod
     def forward(ctx, x):
-        out = Tensor._make(np.exp(x.data))
+        out = Tensor._make(np.exp(x.array))
         ctx.save_for_backward(out)
         return out
 
@@ -48,7 +48,7 @@ class Log(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return np.log(x.data)
+        return np.log(x.array)
 
     @staticmethod
     def backward(ctx, grad):
@@ -67,7 +67,7 @@ class Log1p(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return np.log1p(x.data)
+        return np.log1p(x.array)
 
     @staticmethod
     def backward(ctx, grad):
@@ -85,7 +85,7 @@ class Sqrt(Function):
 
     @staticmethod
     def forward(ctx, x):
-        out = Tensor._make(np.sqrt(x.data))
+        out = Tensor._make(np.sqrt(x.array))
         ctx.save_for_backward(out)
         return out
 
@@ -104,7 +104,7 @@ class Sin(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return np.sin(x.data)
+        return np.sin(x.array)
 
     @staticmethod
     def backward(ctx, grad):
@@ -121,7 +121,7 @@ class Cos(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return np.cos(x.data)
+        return np.cos(x.array)
 
     @staticmethod
     def backward(ctx, grad):
@@ -139,7 +139,7 @@ class Tanh(Function):
 
     @staticmethod
     def forward(ctx, x):
-        out = Tensor._make(np.tanh(x.data))
+        out = Tensor._make(np.tanh(x.array))
         ctx.save_for_backward(out)
         return out
 
@@ -161,7 +161,7 @@ class Sigmoid(Function):
 
     @staticmethod
     def forward(ctx, x):
-        d = x.data
+        d = x.array
         # Two branches so that e^(−x) never overflows: σ(x) = e^x / (1 + e^x) for x < 0.
         e = np.exp(-np.abs(d))
         out = Tensor._make(np.where(d >= 0, 1 / (1 + e), e / (1 + e)).astype(d.dtype, copy=False))
@@ -187,7 +187,7 @@ class Erf(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return np.asarray(Erf._erf(x.data), dtype=x.data.dtype)
+        return np.asarray(Erf._erf(x.array), dtype=x.array.dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -208,15 +208,15 @@ class Abs(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return np.abs(x.data)
+        return np.abs(x.array)
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * const(np.sign(ctx.saved_tensors[0].data), grad)
+        return grad * const(np.sign(ctx.saved_tensors[0].array), grad)
 
     @staticmethod
     def jvp(ctx, t):
-        return t * const(np.sign(ctx.saved_tensors[0].data), t)
+        return t * const(np.sign(ctx.saved_tensors[0].array), t)
 
 
 class Relu(Function):
@@ -226,17 +226,17 @@ class Relu(Function):
 
     @staticmethod
     def forward(ctx, x):
-        out = Tensor._make(np.maximum(x.data, 0))
+        out = Tensor._make(np.maximum(x.array, 0))
         ctx.save_for_backward(out)
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * const(ctx.saved_tensors[0].data > 0, grad)
+        return grad * const(ctx.saved_tensors[0].array > 0, grad)
 
     @staticmethod
     def jvp(ctx, t):
-        return t * const(ctx.saved_tensors[0].data > 0, t)
+        return t * const(ctx.saved_tensors[0].array > 0, t)
 
 
 class LeakyRelu(Function):
@@ -247,17 +247,17 @@ class LeakyRelu(Function):
     @staticmethod
     def forward(ctx, x, negative_slope):
         ctx.save_for_backward(x)
-        return np.where(x.data > 0, x.data, x.data * negative_slope)
+        return np.where(x.array > 0, x.array, x.array * negative_slope)
 
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        return grad * const(np.where(x.data > 0, 1.0, ctx.args[1]), grad), None
+        return grad * const(np.where(x.array > 0, 1.0, ctx.args[1]), grad), None
 
     @staticmethod
     def jvp(ctx, t, _):
         (x,) = ctx.saved_tensors
-        return t * const(np.where(x.data > 0, 1.0, ctx.args[1]), t)
+        return t * const(np.where(x.array > 0, 1.0, ctx.args[1]), t)
 
 
 class Sign(Function):
@@ -267,7 +267,7 @@ class Sign(Function):
 
     @staticmethod
     def forward(ctx, x):
-        return np.sign(x.data)
+        return np.sign(x.array)
 
     @staticmethod
     def backward(ctx, grad):
@@ -285,7 +285,7 @@ class Step(Function):
 
     @staticmethod
     def forward(ctx, x):
-        return (x.data >= 0).astype(x.data.dtype)
+        return (x.array >= 0).astype(x.array.dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -304,7 +304,7 @@ class Clamp(Function):
     @staticmethod
     def forward(ctx, x, lo, hi):
         ctx.save_for_backward(x)
-        return np.clip(x.data, lo, hi)
+        return np.clip(x.array, lo, hi)
 
     @staticmethod
     def backward(ctx, grad):
@@ -316,7 +316,7 @@ class Clamp(Function):
 
 
 def _clamp_mask(ctx: Function, like: Any) -> Any:
-    x = ctx.saved_tensors[0].data
+    x = ctx.saved_tensors[0].array
     lo, hi = ctx.args[1], ctx.args[2]
     mask = np.ones(x.shape, dtype=bool)
     if lo is not None:
@@ -401,7 +401,7 @@ class Where(Function):
     @staticmethod
     def jvp(ctx, _, ta, tb):
         cond = ctx.args[0]
-        zero = Tensor._make(np.zeros((), dtype=(ta if ta is not None else tb).data.dtype))
+        zero = Tensor._make(np.zeros((), dtype=(ta if ta is not None else tb).array.dtype))
         return Where.apply(cond, zero if ta is None else ta, zero if tb is None else tb)
 
 
@@ -494,7 +494,7 @@ def _float(x: Tensor) -> Tensor:
     """Integer inputs of float functions (exp, log, ...) are promoted to the default float dtype, as in torch."""
     if not isinstance(x, Tensor):
         x = Tensor(x)
-    if x.data.dtype.kind != "f":
+    if x.array.dtype.kind != "f":
         return cast(x, get_default_dtype())
     return x
 

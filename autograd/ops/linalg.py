@@ -17,14 +17,14 @@ class MatMul(Function):
     @staticmethod
     def forward(ctx, a, b):
         save_cross(ctx, a, b)
-        return a.data @ b.data
+        return a.array @ b.array
 
     @staticmethod
     def backward(ctx, grad):
         a, b = saved_or_args(ctx, grad)
         grad_b = None
         if ctx.needs_input_grad[1]:
-            flags = ctx.args[1].data.flags
+            flags = ctx.args[1].array.flags
             # x @ W.mT (nn.Linear) makes b a transposed view of W: compute b's gradient transposed as well,
             # (Z̄ᵀ A)ᵀ = Aᵀ Z̄, so that W's gradient comes out in W's own memory order, not as a strided view.
             grad_b = (grad.mT @ a).mT if flags.f_contiguous and not flags.c_contiguous else a.mT @ grad

@@ -28,7 +28,7 @@ class Sum(Function):
 
     @staticmethod
     def forward(ctx, x, dims, keepdim):
-        return np.sum(x.data, axis=dims, keepdims=keepdim)
+        return np.sum(x.array, axis=dims, keepdims=keepdim)
 
     @staticmethod
     def backward(ctx, grad):
@@ -47,7 +47,7 @@ class Mean(Function):
 
     @staticmethod
     def forward(ctx, x, dims, keepdim):
-        return np.mean(x.data, axis=dims, keepdims=keepdim)
+        return np.mean(x.array, axis=dims, keepdims=keepdim)
 
     @staticmethod
     def backward(ctx, grad):
@@ -65,7 +65,7 @@ class Amax(Function):
 
     @staticmethod
     def forward(ctx, x, dims, keepdim):
-        out = Tensor._make(np.asarray(np.max(x.data, axis=dims, keepdims=keepdim)))
+        out = Tensor._make(np.asarray(np.max(x.array, axis=dims, keepdims=keepdim)))
         ctx.save_for_backward(x, out)
         return out
 
@@ -83,7 +83,7 @@ class Amin(Function):
 
     @staticmethod
     def forward(ctx, x, dims, keepdim):
-        out = Tensor._make(np.asarray(np.min(x.data, axis=dims, keepdims=keepdim)))
+        out = Tensor._make(np.asarray(np.min(x.array, axis=dims, keepdims=keepdim)))
         ctx.save_for_backward(x, out)
         return out
 
@@ -99,7 +99,7 @@ class Amin(Function):
 def _extreme_weights(ctx: Function) -> np.ndarray:
     x, out = ctx.saved_tensors
     dims = ctx.args[1]
-    hit = x.data == out.data.reshape(keepdim_shape(x.shape, dims))
+    hit = x.array == out.array.reshape(keepdim_shape(x.shape, dims))
     return hit / np.sum(hit, axis=dims, keepdims=True)
 
 
@@ -119,9 +119,9 @@ class Logsumexp(Function):
 
     @staticmethod
     def forward(ctx, x, dims, keepdim):
-        m = np.max(x.data, axis=dims, keepdims=True)
+        m = np.max(x.array, axis=dims, keepdims=True)
         m = np.where(np.isfinite(m), m, 0)  # a row of −inf gives −inf, not NaN
-        out = np.log(np.sum(np.exp(x.data - m), axis=dims, keepdims=True)) + m
+        out = np.log(np.sum(np.exp(x.array - m), axis=dims, keepdims=True)) + m
         out = Tensor._make(out if keepdim else np.squeeze(out, axis=dims))
         ctx.save_for_backward(x, out)
         return out
@@ -151,7 +151,7 @@ class Norm2(Function):
 
     @staticmethod
     def forward(ctx, x, dims, keepdim):
-        out = Tensor._make(np.asarray(np.sqrt(np.sum(x.data * x.data, axis=dims, keepdims=keepdim))))
+        out = Tensor._make(np.asarray(np.sqrt(np.sum(x.array * x.array, axis=dims, keepdims=keepdim))))
         ctx.save_for_backward(x, out)
         return out
 
@@ -176,13 +176,13 @@ def _nonzero(out: Tensor) -> Tensor:
 # ---- functions ---------------------------------------------------------------------------------------------------
 def sum(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     dims = norm_dims(dim, x.ndim)
-    if x.data.dtype.kind in "bu" or x.data.dtype.kind == "i" and x.data.dtype.itemsize < 8:
+    if x.array.dtype.kind in "bu" or x.array.dtype.kind == "i" and x.array.dtype.itemsize < 8:
         x = cast(x, np.dtype("int64"))  # torch sums integers and bools as int64
     return Sum.apply(x, dims, keepdim)
 
 
 def mean(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
-    if x.data.dtype.kind != "f":
+    if x.array.dtype.kind != "f":
         raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be floating point, got "
                            f"{x.dtype}; use x.float().mean()")
     return Mean.apply(x, norm_dims(dim, x.ndim), keepdim)
@@ -217,7 +217,7 @@ def amin(x: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
 
 
 def _check_nonempty(op: str, x: Tensor, dims: tuple) -> None:
-    if x.data.size == 0:
+    if x.array.size == 0:
         raise RuntimeError(f"{op}(): expected a non-empty tensor, got shape {x.shape}")
 
 
@@ -251,7 +251,7 @@ def _select_extreme(x: Tensor, dim: int, keepdim: bool, arg: Any, result: Any) -
     from .shape import gather, squeeze
 
     (d,) = norm_dims(dim, x.ndim)
-    idx = Tensor._make(arg(x.data, axis=d, keepdims=True).astype(np.int64)) if x.ndim else Tensor._make(
+    idx = Tensor._make(arg(x.array, axis=d, keepdims=True).astype(np.int64)) if x.ndim else Tensor._make(
         np.asarray(0, dtype=np.int64))
     if x.ndim == 0:
         return result(x * 1, idx)
@@ -263,14 +263,14 @@ def _select_extreme(x: Tensor, dim: int, keepdim: bool, arg: Any, result: Any) -
 
 def argmax(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     if dim is None:
-        return Tensor._make(np.asarray(np.argmax(x.data), dtype=np.int64))
-    return Tensor._make(np.asarray(np.argmax(x.data, axis=dim, keepdims=keepdim), dtype=np.int64))
+        return Tensor._make(np.asarray(np.argmax(x.array), dtype=np.int64))
+    return Tensor._make(np.asarray(np.argmax(x.array, axis=dim, keepdims=keepdim), dtype=np.int64))
 
 
 def argmin(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     if dim is None:
-        return Tensor._make(np.asarray(np.argmin(x.data), dtype=np.int64))
-    return Tensor._make(np.asarray(np.argmin(x.data, axis=dim, keepdims=keepdim), dtype=np.int64))
+        return Tensor._make(np.asarray(np.argmin(x.array), dtype=np.int64))
+    return Tensor._make(np.asarray(np.argmin(x.array, axis=dim, keepdims=keepdim), dtype=np.int64))
 
 
 def logsumexp(x: Tensor, dim: Any, keepdim: bool = False) -> Tensor:

@@ -25,9 +25,9 @@ class Reshape(Function):
     @staticmethod
     def forward(ctx, x, shape):
         try:
-            return x.data.reshape(shape)
+            return x.array.reshape(shape)
         except ValueError:
-            raise ValueError(f"reshape: shape {list(shape)} is invalid for input of size {x.data.size} "
+            raise ValueError(f"reshape: shape {list(shape)} is invalid for input of size {x.array.size} "
                              f"(shape {tuple(x.shape)})") from None
 
     @staticmethod
@@ -46,7 +46,7 @@ class Permute(Function):
 
     @staticmethod
     def forward(ctx, x, dims):
-        return np.transpose(x.data, dims)
+        return np.transpose(x.array, dims)
 
     @staticmethod
     def backward(ctx, grad):
@@ -65,7 +65,7 @@ class Expand(Function):
 
     @staticmethod
     def forward(ctx, x, shape):
-        return np.broadcast_to(x.data, shape)
+        return np.broadcast_to(x.array, shape)
 
     @staticmethod
     def backward(ctx, grad):
@@ -83,7 +83,7 @@ class GetItem(Function):
 
     @staticmethod
     def forward(ctx, x, index):
-        return x.data[index]
+        return x.array[index]
 
     @staticmethod
     def backward(ctx, grad):
@@ -102,7 +102,7 @@ class IndexAdd(Function):
 
     @staticmethod
     def forward(ctx, g, index, shape):
-        return _index_add(g.data, index, shape)
+        return _index_add(g.array, index, shape)
 
     @staticmethod
     def backward(ctx, grad):
@@ -119,14 +119,14 @@ class IndexPut(Function):
 
     @staticmethod
     def forward(ctx, x, index, v):
-        out = x.data.copy()
-        out[index] = v.data if isinstance(v, Tensor) else v
+        out = x.array.copy()
+        out[index] = v.array if isinstance(v, Tensor) else v
         return out
 
     @staticmethod
     def backward(ctx, grad):
         x, index, v = ctx.args
-        keep = np.ones(x.shape, dtype=grad.data.dtype)
+        keep = np.ones(x.shape, dtype=grad.array.dtype)
         keep[index] = 0
         gx = grad * Tensor._make(keep) if ctx.needs_input_grad[0] else None
         gv = GetItem.apply(grad, index) if ctx.needs_input_grad[2] else None
@@ -145,7 +145,7 @@ class Gather(Function):
 
     @staticmethod
     def forward(ctx, x, dim, index):
-        return np.take_along_axis(x.data, index, axis=dim)
+        return np.take_along_axis(x.array, index, axis=dim)
 
     @staticmethod
     def backward(ctx, grad):
@@ -183,7 +183,7 @@ class Cat(Function):
 
     @staticmethod
     def forward(ctx, dim, *tensors):
-        return np.concatenate([t.data for t in tensors], axis=dim)
+        return np.concatenate([t.array for t in tensors], axis=dim)
 
     @staticmethod
     def backward(ctx, grad):
@@ -205,7 +205,7 @@ class Pad(Function):
 
     @staticmethod
     def forward(ctx, x, widths, fill):
-        return np.pad(x.data, widths, mode="constant", constant_values=fill)
+        return np.pad(x.array, widths, mode="constant", constant_values=fill)
 
     @staticmethod
     def backward(ctx, grad):
@@ -311,7 +311,7 @@ def repeat(x: Tensor, sizes: Sequence[int]) -> Tensor:
 
 def _index_value(i: Any) -> Any:
     if isinstance(i, Tensor):
-        return i.data
+        return i.array
     if isinstance(i, list):
         return np.asarray(i)
     return i

@@ -16,7 +16,7 @@ class Softmax(Function):
 
     @staticmethod
     def forward(ctx, x, dim):
-        e = np.exp(x.data - x.data.max(axis=dim, keepdims=True))
+        e = np.exp(x.array - x.array.max(axis=dim, keepdims=True))
         out = Tensor._make(e / e.sum(axis=dim, keepdims=True))
         ctx.save_for_backward(out)
         return out
@@ -39,7 +39,7 @@ class LogSoftmax(Function):
 
     @staticmethod
     def forward(ctx, x, dim):
-        out = Tensor._make(log_softmax_array(x.data, dim))
+        out = Tensor._make(log_softmax_array(x.array, dim))
         ctx.save_for_backward(out)
         return out
 

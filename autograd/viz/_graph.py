@@ -92,7 +92,7 @@ def is_scalar_graph_node(node: Function) -> bool:
     meta = getattr(node, "output_meta", ())
     if len(meta) != 1 or int(np.prod(meta[0][0])) != 1:
         return False
-    return all(a.data.size == 1 for a in node.args if isinstance(a, Tensor) and a.dtype.kind == "f")
+    return all(a.array.size == 1 for a in node.args if isinstance(a, Tensor) and a.dtype.kind == "f")
 
 
 def rerun(node: Function) -> tuple[list[Any], tuple[Tensor, ...]]:
@@ -118,7 +118,7 @@ def vjp(node: Function, grad_outputs: Sequence[np.ndarray | None]) -> list[np.nd
     found = grad([o for o, _ in pairs], [inputs[i] for i in wanted],
                  grad_outputs=[Tensor._make(np.asarray(g, dtype=o.dtype)) for o, g in pairs], allow_unused=True)
     for i, g in zip(wanted, found):
-        result[i] = None if g is None else g.data
+        result[i] = None if g is None else g.array
     return result
 
 

@@ -158,13 +158,13 @@ def draw_graph(root: Tensor, show_data: bool = True, show_grad: bool = True, sho
     def tensor_label(t: Tensor, tid: str) -> str:
         fields = [t.name or (mods.param_names.get(id(t)) if mods is not None else None) or tid]
         if show_data:
-            fields.append(("data " + fmt(t.data.reshape(-1)[0])) if t.data.size == 1
+            fields.append(("data " + fmt(t.array.reshape(-1)[0])) if t.array.size == 1
                           else f"{tuple(t.shape)} {t.dtype}")
         if highlight is not None:
             adj = highlight.adjoints.get(tensor_key(t))
             fields.append("grad ?" if adj is None else "grad " + _summary(np.asarray(adj)))
         elif show_grad and t.grad is not None:
-            fields.append("grad " + _summary(t.grad.data))
+            fields.append("grad " + _summary(t.grad.array))
         return "{" + " | ".join(_record_escape(f) for f in fields) + "}"
 
     def draw_tensor(t: Tensor, cluster: tuple, box: str | None) -> str:

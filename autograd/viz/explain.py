@@ -190,7 +190,7 @@ def backward_steps(output: Tensor, grad_output: Any = None) -> Iterator[Backward
     """
     walk = GraphWalk(output)
     seed = np.ones(output.shape, dtype=output.dtype) if grad_output is None else np.asarray(
-        grad_output.data if isinstance(grad_output, Tensor) else grad_output, dtype=output.dtype)
+        grad_output.array if isinstance(grad_output, Tensor) else grad_output, dtype=output.dtype)
     adjoints: dict[TensorKey, np.ndarray] = {tensor_key(output): seed}
     index = 0
     for node in walk.ops:

@@ -41,7 +41,7 @@ class TensorDataset(Dataset):
             raise ValueError("TensorDataset: needs at least one tensor")
         self.tensors = tuple(t if isinstance(t, Tensor) else Tensor(np.asarray(t)) for t in tensors)
         # Index the numpy arrays directly: cheaper than going through Tensor indexing, and records no graph.
-        self._arrays = tuple(np.asarray(t.data) for t in self.tensors)
+        self._arrays = tuple(np.asarray(t.array) for t in self.tensors)
         if any(a.ndim == 0 for a in self._arrays):
             shapes = [a.shape for a in self._arrays]
             raise ValueError(f"TensorDataset: every tensor needs a first (sample) dimension; got {shapes}")

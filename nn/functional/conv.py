@@ -80,10 +80,10 @@ class Conv2dFn(Function):
 
     @staticmethod
     def forward(ctx, x, w, b, geom, groups):
-        cols = _im2col(x.data, geom, groups)
-        out = _conv(x.data, w.data, geom, groups, cols)
+        cols = _im2col(x.array, geom, groups)
+        out = _conv(x.array, w.array, geom, groups, cols)
         if b is not None:
-            out += b.data.reshape(-1, 1, 1)
+            out += b.array.reshape(-1, 1, 1)
         ctx.save_for_backward(x, w)
         ctx.cols = cols  # reused by the weight gradient: im2col is the expensive part
         return out
@@ -112,7 +112,7 @@ class ConvInputGrad(Function):
     @staticmethod
     def forward(ctx, g, w, geom, groups, x_shape):
         ctx.save_for_backward(g, w)
-        return _conv_input_grad(g.data, w.data, geom, groups)
+        return _conv_input_grad(g.array, w.array, geom, groups)
 
     @staticmethod
     def backward(ctx, grad):
@@ -137,7 +137,7 @@ class ConvWeightGrad(Function):
     @staticmethod
     def forward(ctx, x, g, geom, groups, w_shape, cols):
         ctx.save_for_backward(x, g)
-        return _conv_weight_grad(x.data, g.data, geom, groups, w_shape, cols)
+        return _conv_weight_grad(x.array, g.array, geom, groups, w_shape, cols)
 
     @staticmethod
     def backward(ctx, grad):

@@ -21,9 +21,9 @@ class Linear(Function):
     @staticmethod
     def forward(ctx, x, w, b):
         save_cross(ctx, x, w)  # X only if W needs a gradient, W only if X does (as for any product)
-        out = x.data @ w.data.T
+        out = x.array @ w.array.T
         if b is not None:
-            out += b.data  # the fresh product is ours to add into
+            out += b.array  # the fresh product is ours to add into
         return out
 
     @staticmethod
@@ -46,14 +46,14 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 
     x̄ = ȳ W,  W̄ = ȳᵀ x (summed over batch dims),  b̄ = ȳ summed over batch dims.
     """
-    x = input.data if isinstance(input, Tensor) else np.asarray(input)
-    w = weight.data
+    x = input.array if isinstance(input, Tensor) else np.asarray(input)
+    w = weight.array
     if x.shape[-1:] != w.shape[-1:]:
         raise ValueError(f"linear: input's last dim is {x.shape[-1] if x.ndim else '()'} (shape "
                          f"{x.shape}) but weight has shape {w.shape}, which expects in_features={w.shape[-1]}")
     if (isinstance(input, Tensor) and w.ndim == 2 and x.dtype == w.dtype and x.dtype.kind == "f"
-            and (bias is None or isinstance(bias, Tensor) and bias.data.dtype == w.dtype
-                 and bias.data.shape == w.shape[:1])):
+            and (bias is None or isinstance(bias, Tensor) and bias.array.dtype == w.dtype
+                 and bias.array.shape == w.shape[:1])):
         if x.ndim == 2:
             return Linear.apply(input, weight, bias)
         out = Linear.apply(input.reshape(-1, w.shape[1]), weight, bias)  # batch dims folded into one
@@ -86,7 +86,7 @@ def embedding(input: Tensor | np.ndarray, weight: Tensor, padding_idx: int | Non
 
     W̄[i] = sum of ȳ over the positions holding index i (none for ``padding_idx``, whose row gets no gradient).
     """
-    idx = np.asarray(input.data if isinstance(input, Tensor) else input)
+    idx = np.asarray(input.array if isinstance(input, Tensor) else input)
     n = weight.shape[0]
     if idx.dtype.kind not in "iu":
         raise TypeError(f"embedding: indices must be an integer tensor (e.g. dtype=autograd.int64), got {idx.dtype}")

@@ -73,7 +73,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     """−w·(y·log x + (1 − y)·log(1 − x)), each log clamped to ≥ −100 as in torch (so x = 0 or 1 stays finite).
     ∂/∂x = w·(x − y)/(x(1 − x))."""
     _check_reduction(reduction)
-    if np.any((input.data < 0) | (input.data > 1)):
+    if np.any((input.array < 0) | (input.array > 1)):
         raise ValueError("binary_cross_entropy: all elements of input should be between 0 and 1")
     target = _tensor(target, input)
     floor = float(np.exp(-100.0))  # clamping x at e^-100 is clamping log x at −100, and keeps 1/x finite
@@ -127,10 +127,10 @@ def _targets(op: str, input: Tensor, target: Any, weight: Tensor | None, ignore_
              ) -> tuple[tuple, np.ndarray | None]:
     """Check class-index targets (N, *) against input (N, C, *); return the index that picks each target's entry of
     the input and the per-target weight (0 where the target is ignore_index), None when every weight is 1."""
-    t = np.asarray(target.data if isinstance(target, Tensor) else target)
+    t = np.asarray(target.array if isinstance(target, Tensor) else target)
     if t.dtype.kind not in "iu":
         raise TypeError(f"{op}: target must hold class indices (an integer tensor), got dtype {t.dtype}")
-    shape, dtype = input.data.shape, input.data.dtype
+    shape, dtype = input.array.shape, input.array.dtype
     if len(shape) < 2 or t.shape != shape[:1] + shape[2:]:
         raise ValueError(f"{op}: expected target of shape {shape[:1] + shape[2:]} for input of shape {shape}, "
                          f"got {t.shape}")
@@ -144,7 +144,7 @@ def _targets(op: str, input: Tensor, target: Any, weight: Tensor | None, ignore_
         raise IndexError(f"Target {int(t[bad].flat[0])} is out of bounds: expected class indices in "
                          f"[0, {n_classes - 1}] for {n_classes} classes")
     safe = np.where(ignored, 0, t)
-    w = np.ones(n_classes, dtype=dtype) if weight is None else np.asarray(weight.data, dtype=dtype)
+    w = np.ones(n_classes, dtype=dtype) if weight is None else np.asarray(weight.array, dtype=dtype)
     return _target_index(safe), np.where(ignored, 0, w[safe]).astype(dtype)  # weight 0 for ignored targets
 
 
@@ -182,7 +182,7 @@ class NllLoss(Function):
     @staticmethod
     def forward(ctx, x, index, wt, reduction):
         ctx.save_for_backward(x)  # only its shape is needed, but as in torch: freed after backward, version-checked
-        return _nll(x.data, index, wt, reduction)
+        return _nll(x.array, index, wt, reduction)
 
     @staticmethod
     def backward(ctx, grad):
@@ -207,7 +207,7 @@ class CrossEntropy(Function):
 
     @staticmethod
     def forward(ctx, x, index, wt, reduction):
-        logp = log_softmax_array(x.data, 1)
+        logp = log_softmax_array(x.array, 1)
         ctx.save_for_backward(Tensor._make(logp))  # the log-probabilities, for the backward on arrays
         return _nll(logp, index, wt, reduction)
 
@@ -216,7 +216,7 @@ class CrossEntropy(Function):
         x, index, wt, reduction = ctx.args
         # Recorded (create_graph), p must be computed from x so that second derivatives flow through it.
         (logp,) = ctx.saved_tensors
-        p = x.softmax(1) if grad.__class__ is Tensor else np.exp(logp.data)
+        p = x.softmax(1) if grad.__class__ is Tensor else np.exp(logp.array)
         onehot = np.zeros(x.shape, dtype=x.dtype)
         onehot[index] = 1
         scale = _target_weights(wt, reduction, index)
@@ -241,7 +241,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, i
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be between 0.0 and 1.0, got {label_smoothing}")
     class_dim = 0 if input.ndim == 1 else 1
-    t_data = target.data if isinstance(target, Tensor) else np.asarray(target)
+    t_data = target.array if isinstance(target, Tensor) else np.asarray(target)
     if label_smoothing == 0 and class_dim == 1 and t_data.dtype.kind != "f":  # class indices: the fused op
         return CrossEntropy.apply(input, *_targets("cross_entropy", input, t_data, weight, ignore_index), reduction)
     logp = input.log_softmax(class_dim)
@@ -257,7 +257,8 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, i
             p = p * (weight if input.ndim == 1 else weight.reshape(_class_shape(logp)))
         loss = -(logp * p).sum(class_dim)
         if reduction == "mean":
-            return loss.sum() / float(max(input.data.size // n_classes, 1)) if input.data.size else loss.sum() * np.nan
+            n = input.array.size
+            return loss.sum() / float(max(n // n_classes, 1)) if n else loss.sum() * np.nan
         return _reduce(loss, reduction)
     nll = nll_loss(logp, target, weight, ignore_index, reduction)
     if label_smoothing == 0:
@@ -270,7 +271,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, i
     smooth = smooth * Tensor._make((~ignored).astype(input.dtype))
     if reduction == "mean":
         if weight is not None:
-            denom = np.asarray(weight.data, dtype=input.dtype)[t[~ignored]].sum()
+            denom = np.asarray(weight.array, dtype=input.dtype)[t[~ignored]].sum()
         else:
             denom = (~ignored).sum()
         smooth = smooth.sum() / Tensor._make(np.asarray(denom, dtype=input.dtype))
@@ -289,7 +290,7 @@ def kl_div(input: Tensor, target: Tensor, reduction: str = "mean", log_target: b
     if log_target:
         loss = target.exp() * (target - input)
     else:
-        positive = target.data > 0
+        positive = target.array > 0
         loss = where(positive, target * where(positive, target, 1.0).log(), 0.0) - target * input
     if reduction == "batchmean":
         return loss.sum() / float(input.shape[0]) if input.ndim else loss.sum()

@@ -30,21 +30,21 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     shape = _channel_shape(input)
     dims = (0,) + tuple(range(2, input.ndim))
     if training:
-        n = input.data.size // input.shape[1]
+        n = input.array.size // input.shape[1]
         if n <= 1:
             raise ValueError(f"Expected more than 1 value per channel when training, got input size {input.shape}")
         mean = input.mean(dims, keepdim=True)
         centred = input - mean
         var = (centred * centred).mean(dims, keepdim=True)
         if running_mean is not None and running_var is not None:
-            _update(running_mean, mean.data.reshape(-1), momentum)
-            _update(running_var, var.data.reshape(-1) * (n / (n - 1)), momentum)
+            _update(running_mean, mean.array.reshape(-1), momentum)
+            _update(running_var, var.array.reshape(-1) * (n / (n - 1)), momentum)
         y = centred / (var + eps).sqrt()
     else:
         if running_mean is None or running_var is None:
             raise ValueError("batch_norm: running_mean and running_var are needed when training=False")
-        inv_std = 1.0 / np.sqrt(running_var.data.astype(input.dtype, copy=False) + eps)
-        y = (input - running_mean.data.astype(input.dtype, copy=False).reshape(shape)) * Tensor._make(
+        inv_std = 1.0 / np.sqrt(running_var.array.astype(input.dtype, copy=False) + eps)
+        y = (input - running_mean.array.astype(input.dtype, copy=False).reshape(shape)) * Tensor._make(
             inv_std.reshape(shape))
     if weight is not None:
         y = y * weight.reshape(shape)
@@ -55,8 +55,8 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
 
 def _update(running: Tensor, batch: np.ndarray, momentum: float) -> None:
     """running ← (1 − momentum)·running + momentum·batch, in place (the buffer object stays the same)."""
-    running.data *= 1 - momentum
-    running.data += (momentum * batch).astype(running.dtype, copy=False)
+    running.array *= 1 - momentum
+    running.array += (momentum * batch).astype(running.dtype, copy=False)
 
 
 def layer_norm(input: Tensor, normalized_shape: int | Sequence[int], weight: Tensor | None = None,

@@ -90,7 +90,7 @@ class MaxPool2dFn(Function):
 
     @staticmethod
     def forward(ctx, x, geom):
-        out, ctx.arg = _argmax_windows(x.data, geom)
+        out, ctx.arg = _argmax_windows(x.array, geom)
         return out
 
     @staticmethod
@@ -107,7 +107,7 @@ class MaxPoolScatter(Function):
 
     @staticmethod
     def forward(ctx, grad, arg, geom):
-        return _scatter(grad.data, arg, geom)
+        return _scatter(grad.array, arg, geom)
 
     @staticmethod
     def backward(ctx, grad):
@@ -124,7 +124,7 @@ class MaxPoolGather(Function):
 
     @staticmethod
     def forward(ctx, x, arg, geom):
-        return _gather(x.data, arg, geom)
+        return _gather(x.array, arg, geom)
 
     @staticmethod
     def backward(ctx, grad):
@@ -151,7 +151,7 @@ class SumPool(Function):
 
     @staticmethod
     def forward(ctx, x, geom):
-        return _window_sum(x.data, geom)
+        return _window_sum(x.array, geom)
 
     @staticmethod
     def backward(ctx, grad):
@@ -168,7 +168,7 @@ class SumPoolT(Function):
     @staticmethod
     def forward(ctx, grad, geom):
         n, c = grad.shape[:2]
-        cols = np.broadcast_to(grad.data[:, :, None, None], (n, c, *geom.kernel, *geom.out_hw))
+        cols = np.broadcast_to(grad.array[:, :, None, None], (n, c, *geom.kernel, *geom.out_hw))
         return col2im(cols, geom)
 
     @staticmethod
@@ -233,7 +233,7 @@ def _max_pool(op: str, x: Tensor, nd: int, kernel_size: Any, stride: Any, paddin
     y = _unbatch(out, nd, unbatched)
     if not return_indices:
         return y
-    idx = _flat_index(_argmax_windows(x4.data, geom)[1], geom)
+    idx = _flat_index(_argmax_windows(x4.array, geom)[1], geom)
     if nd == 1:
         idx = idx % geom.in_hw[1]
     return y, _unbatch(Tensor._make(idx), nd, unbatched)

@@ -46,9 +46,9 @@ class _BatchNorm(Module):
 
     def reset_running_stats(self) -> None:
         if self.track_running_stats:
-            self.running_mean.data[...] = 0
-            self.running_var.data[...] = 1
-            self.num_batches_tracked.data[...] = 0
+            self.running_mean.array[...] = 0
+            self.running_var.array[...] = 1
+            self.num_batches_tracked.array[...] = 0
 
     def reset_parameters(self) -> None:
         self.reset_running_stats()
@@ -65,9 +65,9 @@ class _BatchNorm(Module):
         self._check_input_dim(input)
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats and self.num_batches_tracked is not None:
-            self.num_batches_tracked.data += 1  # in place, like torch's add_(1)
+            self.num_batches_tracked.array += 1  # in place, like torch's add_(1)
             # momentum=None: the cumulative average, i.e. weight 1/k for the k-th batch
-            factor = 1.0 / float(self.num_batches_tracked.data) if self.momentum is None else self.momentum
+            factor = 1.0 / float(self.num_batches_tracked.array) if self.momentum is None else self.momentum
         use_batch_stats = self.training or (self.running_mean is None and self.running_var is None)
         track = not self.training or self.track_running_stats
         return batch_norm(input, self.running_mean if track else None, self.running_var if track else None,

@@ -74,7 +74,7 @@ class EarlyStopping(Callback):
             self.best, self.best_epoch, self.wait = value, state.epoch, 0
             if self.restore_best_weights:
                 # copies: state_dict tensors share the live arrays, which the optimiser keeps changing
-                self.best_weights = {k: v.data.copy() for k, v in state.model.state_dict().items()}
+                self.best_weights = {k: v.array.copy() for k, v in state.model.state_dict().items()}
         else:
             self.wait += 1
             if self.wait >= self.patience:
@@ -103,7 +103,7 @@ class GradNormTracker(Callback):
         for name, p in state.model.named_parameters():
             if p.grad is not None:
                 layer = name.rpartition(".")[0] or name
-                sums[layer] = sums.get(layer, 0.0) + float(np.sum(np.square(p.grad.data, dtype=np.float64)))
+                sums[layer] = sums.get(layer, 0.0) + float(np.sum(np.square(p.grad.array, dtype=np.float64)))
         self.steps.append(state.step)
         for layer, s in sums.items():
             self.norms.setdefault(layer, []).append(math.sqrt(s))

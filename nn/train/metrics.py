@@ -26,7 +26,7 @@ class RunningMetrics:
         self.n += n
         self.loss_sum += loss * n
         if _is_classification(output, target):
-            self.correct += int(np.sum(np.argmax(output.data, axis=1) == target.data))
+            self.correct += int(np.sum(np.argmax(output.array, axis=1) == target.array))
             self.n_classified += n
 
     def result(self, prefix: str = "") -> dict[str, float]:

@@ -25,7 +25,7 @@ def _norm(arrays: list[np.ndarray], norm_type: float) -> float:
 
 def get_total_norm(tensors: TensorOrTensors, norm_type: float = 2.0, error_if_nonfinite: bool = False) -> Tensor:
     """The ``norm_type``-norm of all ``tensors`` taken together, as if concatenated into one vector."""
-    arrays = [t.data for t in _as_list(tensors)]
+    arrays = [t.array for t in _as_list(tensors)]
     norm_type = float(norm_type)
     dtype = arrays[0].dtype if arrays else np.dtype(np.float32)
     total = _norm(arrays, norm_type) if arrays else 0.0
@@ -48,7 +48,7 @@ def clip_grads_with_norm_(parameters: TensorOrTensors, max_norm: float, total_no
         if p.grad is not None and id(p.grad) not in done:
             done.add(id(p.grad))
             with np.errstate(invalid="ignore"):  # an infinite gradient times 0 is NaN, as in torch, silently
-                p.grad.data = (p.grad.data * coef).astype(p.grad.data.dtype, copy=False)
+                p.grad.array = (p.grad.array * coef).astype(p.grad.array.dtype, copy=False)
 
 
 def clip_grad_norm_(parameters: TensorOrTensors, max_norm: float, norm_type: float = 2.0,
@@ -69,4 +69,4 @@ def clip_grad_value_(parameters: TensorOrTensors, clip_value: float, foreach: bo
     clip_value = float(clip_value)
     for p in _as_list(parameters):
         if p.grad is not None:
-            p.grad.data = np.clip(p.grad.data, -clip_value, clip_value)
+            p.grad.array = np.clip(p.grad.array, -clip_value, clip_value)

@@ -28,6 +28,6 @@ def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
     start = 0
     for p in params:
         n = p.numel()
-        p.data = vec.data[start:start + n].reshape(p.shape).astype(p.dtype)
+        p.array = vec.array[start:start + n].reshape(p.shape).astype(p.dtype)
         p._version += 1
         start += n

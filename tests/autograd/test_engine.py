@@ -122,7 +122,7 @@ def test_broadcast_gradients_reduce_to_input_shape():
 def test_shared_gradients_are_not_aliased_between_leaves():
     a, b = ag.ones(3, requires_grad=True), ag.ones(3, requires_grad=True)
     (a + b).sum().backward()
-    a.grad.data *= 10  # an optimiser or a clipping utility writes in place
+    a.grad.array *= 10  # an optimiser or a clipping utility writes in place
     np.testing.assert_allclose(b.grad.numpy(), 1.0)
 
 
@@ -235,7 +235,7 @@ def test_custom_function_follows_torch_contract():
         def forward(ctx, x, scale):
             ctx.save_for_backward(x)
             ctx.scale = scale
-            return scale * x.data**3
+            return scale * x.array**3
 
         @staticmethod
         def backward(ctx, grad):
@@ -256,7 +256,7 @@ def test_gradcheck_reports_the_worst_mismatch():
     class Wrong(Function):
         @staticmethod
         def forward(ctx, x):
-            return x.data**2
+            return x.array**2
 
         @staticmethod
         def backward(ctx, grad):
@@ -342,11 +342,11 @@ def test_array_sweep_and_recorded_sweep_give_the_same_gradients():
         return (g[[0, 2, 2]].reshape(-1).softmax(0) * 3 - x.mean()).sum() / x.exp().sum().log()
 
     f().backward()
-    on_arrays = [t.grad.data.copy() for t in (x, w, b)]
+    on_arrays = [t.grad.array.copy() for t in (x, w, b)]
     recorded = ag.grad(f(), (x, w, b), create_graph=True)
     for a, r in zip(on_arrays, recorded):
         assert r.requires_grad  # a recorded gradient has a history
-        np.testing.assert_allclose(a, r.data, rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(a, r.array, rtol=1e-12, atol=1e-14)
 
 
 def test_leaf_hook_runs_once_with_the_total_gradient():
@@ -361,17 +361,17 @@ def test_leaf_gradients_never_alias_the_callers_arrays():
     x = ag.ones(3, dtype=ag.float64, requires_grad=True)
     seed = np.array([1.0, 2.0, 3.0])
     (x + 0.0).backward(seed)  # Add hands the seed through unchanged
-    x.grad.data[...] = 0.0
+    x.grad.array[...] = 0.0
     np.testing.assert_array_equal(seed, [1.0, 2.0, 3.0])
     x.grad = None
     h = x + 0.0
     h.retain_grad()  # keeps the very gradient array that Add then passes on to x
     (h * ag.tensor([1.0, 2.0, 3.0], dtype=ag.float64)).sum().backward()
-    x.grad.data *= 100
+    x.grad.array *= 100
     np.testing.assert_allclose(h.grad.numpy(), [1.0, 2.0, 3.0])
     a, b = ag.ones(2, requires_grad=True), ag.ones(2, requires_grad=True)
     ((a + b) * ag.tensor([2.0, 3.0])).sum().backward()  # one fresh array, handed to both leaves by Add
-    a.grad.data[...] = 0.0
+    a.grad.array[...] = 0.0
     np.testing.assert_allclose(b.grad.numpy(), [2.0, 3.0])
 
 
@@ -381,7 +381,7 @@ def test_custom_function_gets_tensors_in_either_sweep():
     class Twice(Function):
         @staticmethod
         def forward(ctx, x):
-            return x.data * 2
+            return x.array * 2
 
         @staticmethod
         def backward(ctx, grad):
@@ -404,7 +404,7 @@ def test_forward_returning_a_tensor_with_another_output_number_makes_it_output_z
     class Thrice(Function):
         @staticmethod
         def forward(ctx, t):
-            kept.data = t.data * 3
+            kept.array = t.array * 3
             kept._output_nr = 1
             return kept
 

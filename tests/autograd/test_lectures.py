@@ -31,12 +31,12 @@ def test_lecture000_one_hidden_layer_delta_and_epsilon(rng):
     L = 0.5 * (z - y) ** 2
     L.backward()
 
-    rj = x @ V.data
+    rj = x @ V.array
     uj = 1 / (1 + np.exp(-rj))
-    zv = uj @ w.data
+    zv = uj @ w.array
     delta = zv - y
     g_prime = uj * (1 - uj)
-    epsilon = delta * w.data * g_prime
+    epsilon = delta * w.array * g_prime
     np.testing.assert_allclose(w.grad.numpy(), delta * uj, rtol=1e-12)
     np.testing.assert_allclose(V.grad.numpy(), np.outer(x, epsilon), rtol=1e-12)
 
@@ -51,9 +51,9 @@ def test_lecture001_matrix_form_backward_pass(rng):
     out = W2 @ h
     L = ((out - ag.tensor(target)) ** 2).sum() / 2
     L.backward()
-    hv = np.tanh(W1.data @ x)
-    delta2 = W2.data @ hv - target
-    delta1 = (W2.data.T @ delta2) * (1 - hv**2)
+    hv = np.tanh(W1.array @ x)
+    delta2 = W2.array @ hv - target
+    delta1 = (W2.array.T @ delta2) * (1 - hv**2)
     np.testing.assert_allclose(W2.grad.numpy(), delta2 @ hv.T, rtol=1e-12)
     np.testing.assert_allclose(W1.grad.numpy(), delta1 @ x.T, rtol=1e-12)
 

@@ -140,4 +140,4 @@ def test_numpy_scalars_do_not_promote_like_python_scalars():
 def test_leaf_gradients_are_c_contiguous_even_from_transposed_products():
     w = ag.randn(4, 5, requires_grad=True)
     (ag.randn(2, 5) @ w.mT).sum().backward()
-    assert w.grad.data.flags["C_CONTIGUOUS"]
+    assert w.grad.array.flags["C_CONTIGUOUS"]

@@ -22,15 +22,15 @@ def test_clip_grad_norm_scales_to_max_norm_and_returns_the_total():
     total = clip_grad_norm_(ps, max_norm=1.0)
     assert isinstance(total, autograd.Tensor) and total.item() == pytest.approx(5.0)
     scale = 1.0 / (5.0 + 1e-6)  # torch's factor
-    np.testing.assert_allclose(ps[0].grad.data, [3 * scale, 0])
-    np.testing.assert_allclose(ps[1].grad.data, [0, 4 * scale])
+    np.testing.assert_allclose(ps[0].grad.array, [3 * scale, 0])
+    np.testing.assert_allclose(ps[1].grad.array, [0, 4 * scale])
 
 
 def test_clip_grad_norm_leaves_small_gradients_and_skips_missing():
     ps = params_with_grads([0.3, 0.4])
     ps.append(nn.Parameter(autograd.zeros(2)))  # no grad: ignored
     assert clip_grad_norm_(ps, 10.0).item() == pytest.approx(0.5)
-    np.testing.assert_allclose(ps[0].grad.data, [0.3, 0.4])
+    np.testing.assert_allclose(ps[0].grad.array, [0.3, 0.4])
     assert clip_grad_norm_([], 1.0).item() == 0.0
 
 
@@ -60,26 +60,26 @@ def test_clip_grad_norm_matches_torch():
         theirs = torch.nn.utils.clip_grad_norm_(tps, 0.5, norm_type)
         assert ours.item() == pytest.approx(theirs.item(), rel=1e-12)
         for p, tp in zip(ps, tps):
-            np.testing.assert_allclose(p.grad.data, tp.grad.numpy(), rtol=1e-12)
+            np.testing.assert_allclose(p.grad.array, tp.grad.numpy(), rtol=1e-12)
 
 
 def test_clip_grad_value():
     ps = params_with_grads([-5.0, 0.5, 2.0])
     clip_grad_value_(ps, 1.0)
-    np.testing.assert_allclose(ps[0].grad.data, [-1.0, 0.5, 1.0])
+    np.testing.assert_allclose(ps[0].grad.array, [-1.0, 0.5, 1.0])
 
 
 def test_parameters_to_vector_and_back():
     lin = nn.Linear(3, 2)
     vec = parameters_to_vector(lin.parameters())
     assert vec.shape == (8,)
-    np.testing.assert_array_equal(vec.data[:6], lin.weight.data.reshape(-1))
+    np.testing.assert_array_equal(vec.array[:6], lin.weight.array.reshape(-1))
     vec.sum().backward()  # differentiable: the gradient reaches the parameters
-    assert np.all(lin.weight.grad.data == 1)
+    assert np.all(lin.weight.grad.array == 1)
     new = autograd.arange(8, dtype=autograd.float32)
     vector_to_parameters(new, lin.parameters())
-    np.testing.assert_array_equal(lin.weight.data, np.arange(6).reshape(2, 3))
-    np.testing.assert_array_equal(lin.bias.data, [6, 7])
+    np.testing.assert_array_equal(lin.weight.array, np.arange(6).reshape(2, 3))
+    np.testing.assert_array_equal(lin.bias.array, [6, 7])
     with pytest.raises(ValueError, match="expected shape \\(8,\\)"):
         vector_to_parameters(autograd.zeros(7), lin.parameters())
     with pytest.raises(TypeError, match="expected Tensor"):

@@ -13,7 +13,7 @@ def test_sequential_runs_in_order_and_indexes():
     a, b, c = nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1)
     seq = nn.Sequential(a, b, c)
     x = autograd.randn(4, 2)
-    assert np.array_equal(seq(x).data, c(b(a(x))).data)
+    assert np.array_equal(seq(x).array, c(b(a(x))).array)
     assert len(seq) == 3 and seq[0] is a and seq[-1] is c and list(seq) == [a, b, c]
     head = seq[:2]
     assert isinstance(head, nn.Sequential) and list(head) == [a, b] and head[1] is b

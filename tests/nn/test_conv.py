@@ -63,13 +63,13 @@ def test_input_gradient_is_full_convolution_with_kernel_rotated_180():
     padded = np.pad(delta[0, 0], ((kh - 1, kh - 1), (kw - 1, kw - 1)))
     expected = np.array([[np.sum(padded[i:i + kh, j:j + kw] * rot) for j in range(x.shape[3])]
                          for i in range(x.shape[2])])
-    np.testing.assert_allclose(x.grad.data[0, 0], expected, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(x.grad.array[0, 0], expected, rtol=1e-12, atol=1e-12)
 
 
 def test_forward_matches_direct_sum():
     rng = np.random.default_rng(3)
     x, w, b = rng.standard_normal((2, 3, 5, 6)), rng.standard_normal((4, 3, 2, 3)), rng.standard_normal(4)
-    y = F.conv2d(Tensor(x), Tensor(w), Tensor(b), stride=(1, 2), padding=1).data
+    y = F.conv2d(Tensor(x), Tensor(w), Tensor(b), stride=(1, 2), padding=1).array
     xp = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)))
     ref = np.zeros_like(y)
     for i in range(y.shape[2]):
@@ -92,8 +92,8 @@ def test_module_defaults_and_init():
     conv = nn.Conv2d(4, 6, (3, 2), groups=2)
     assert conv.weight.shape == (6, 2, 3, 2) and conv.bias.shape == (6,)
     bound = 1 / math.sqrt(2 * 3 * 2)  # kaiming_uniform(a=√5) = U(±1/√fan_in)
-    assert np.abs(conv.weight.data).max() <= bound and np.abs(conv.bias.data).max() <= bound
-    assert conv.weight.data.std() > bound / 4
+    assert np.abs(conv.weight.array).max() <= bound and np.abs(conv.bias.array).max() <= bound
+    assert conv.weight.array.std() > bound / 4
     assert list(conv.state_dict()) == ["weight", "bias"]
     assert nn.Conv1d(2, 3, 5, bias=False).bias is None
     with pytest.raises(ValueError, match="divisible by groups"):
@@ -122,10 +122,10 @@ def test_matches_torch():
         gy = rng.standard_normal(ty.shape)
         y.backward(Tensor(gy))
         ty.backward(torch.tensor(gy))
-        np.testing.assert_allclose(y.data, ty.detach().numpy(), rtol=1e-10, atol=1e-10)
+        np.testing.assert_allclose(y.array, ty.detach().numpy(), rtol=1e-10, atol=1e-10)
         for a, ta in zip(ours, theirs):
-            np.testing.assert_allclose(a.grad.data, ta.grad.numpy(), rtol=1e-10, atol=1e-10)
+            np.testing.assert_allclose(a.grad.array, ta.grad.numpy(), rtol=1e-10, atol=1e-10)
     x, w = rng.standard_normal((2, 3, 9)), rng.standard_normal((4, 3, 3))
-    np.testing.assert_allclose(F.conv1d(Tensor(x), Tensor(w), None, 2, 1, 2).data,
+    np.testing.assert_allclose(F.conv1d(Tensor(x), Tensor(w), None, 2, 1, 2).array,
                                torch.nn.functional.conv1d(torch.tensor(x), torch.tensor(w), None, 2, 1, 2).numpy(),
                                rtol=1e-10, atol=1e-10)

@@ -31,28 +31,28 @@ def test_fan_in_and_fan_out():
 
 def test_in_place_and_returns_tensor():
     w = nn.Parameter(autograd.empty(3, 4))
-    array, version = w.data, w._version
-    assert init.constant_(w, 0.5) is w and w.data is array and np.all(w.data == 0.5)
+    array, version = w.array, w._version
+    assert init.constant_(w, 0.5) is w and w.array is array and np.all(w.array == 0.5)
     assert w._version > version and w.dtype == np.float32
-    assert np.all(init.zeros_(w).data == 0) and np.all(init.ones_(w).data == 1)
-    assert np.array_equal(init.eye_(w).data, np.eye(3, 4))
+    assert np.all(init.zeros_(w).array == 0) and np.all(init.ones_(w).array == 1)
+    assert np.array_equal(init.eye_(w).array, np.eye(3, 4))
 
 
 def test_seeded_reproducibility():
     autograd.manual_seed(3)
-    a = init.normal_(autograd.empty(10)).data.copy()
+    a = init.normal_(autograd.empty(10)).array.copy()
     autograd.manual_seed(3)
-    assert np.array_equal(a, init.normal_(autograd.empty(10)).data)
+    assert np.array_equal(a, init.normal_(autograd.empty(10)).array)
     g = autograd.Generator(5)
-    b = init.uniform_(autograd.empty(4), generator=g).data.copy()
-    assert np.array_equal(b, init.uniform_(autograd.empty(4), generator=autograd.Generator(5)).data)
+    b = init.uniform_(autograd.empty(4), generator=g).array.copy()
+    assert np.array_equal(b, init.uniform_(autograd.empty(4), generator=autograd.Generator(5)).array)
 
 
 def test_uniform_and_normal_statistics():
     autograd.manual_seed(0)
-    u = init.uniform_(autograd.empty(200, 200, dtype=autograd.float64), -2, 3).data
+    u = init.uniform_(autograd.empty(200, 200, dtype=autograd.float64), -2, 3).array
     assert u.min() >= -2 and u.max() <= 3 and abs(u.mean() - 0.5) < 0.02
-    n = init.normal_(autograd.empty(200, 200, dtype=autograd.float64), 1.0, 2.0).data
+    n = init.normal_(autograd.empty(200, 200, dtype=autograd.float64), 1.0, 2.0).array
     assert abs(n.mean() - 1) < 0.03 and abs(n.std() - 2) < 0.03
 
 
@@ -61,15 +61,15 @@ def test_kaiming_and_xavier_bounds_and_stds():
     w = autograd.empty(300, 200, dtype=autograd.float64)
     init.kaiming_uniform_(w, nonlinearity="relu")
     bound = math.sqrt(2) * math.sqrt(3 / 200)
-    assert np.abs(w.data).max() <= bound and np.abs(w.data).max() > 0.99 * bound
+    assert np.abs(w.array).max() <= bound and np.abs(w.array).max() > 0.99 * bound
     init.kaiming_uniform_(w, mode="fan_out", nonlinearity="relu")
-    assert np.abs(w.data).max() <= math.sqrt(6 / 300)
+    assert np.abs(w.array).max() <= math.sqrt(6 / 300)
     init.kaiming_normal_(w, nonlinearity="relu")
-    assert w.data.std() == pytest.approx(math.sqrt(2 / 200), rel=0.02)
+    assert w.array.std() == pytest.approx(math.sqrt(2 / 200), rel=0.02)
     init.xavier_uniform_(w, gain=2.0)
-    assert np.abs(w.data).max() <= 2 * math.sqrt(6 / 500)
+    assert np.abs(w.array).max() <= 2 * math.sqrt(6 / 500)
     init.xavier_normal_(w)
-    assert w.data.std() == pytest.approx(math.sqrt(2 / 500), rel=0.02)
+    assert w.array.std() == pytest.approx(math.sqrt(2 / 500), rel=0.02)
     with pytest.raises(ValueError, match="Mode fan_avg not supported"):
         init.kaiming_uniform_(w, mode="fan_avg")
 
@@ -77,7 +77,7 @@ def test_kaiming_and_xavier_bounds_and_stds():
 @pytest.mark.parametrize("shape", [(4, 4), (3, 7), (7, 3), (6, 2, 3)])
 def test_orthogonal(shape):
     w = init.orthogonal_(autograd.empty(*shape, dtype=autograd.float64), gain=2.0)
-    q = w.data.reshape(shape[0], -1)
+    q = w.array.reshape(shape[0], -1)
     if q.shape[0] <= q.shape[1]:
         np.testing.assert_allclose(q @ q.T, 4 * np.eye(q.shape[0]), atol=1e-12)  # orthonormal rows, × gain²
     else:
@@ -86,9 +86,9 @@ def test_orthogonal(shape):
 
 def test_trunc_normal_stays_in_bounds():
     autograd.manual_seed(0)
-    w = init.trunc_normal_(autograd.empty(100, 100, dtype=autograd.float64), mean=0.5, std=1.0, a=0.0, b=1.0).data
+    w = init.trunc_normal_(autograd.empty(100, 100, dtype=autograd.float64), mean=0.5, std=1.0, a=0.0, b=1.0).array
     assert w.min() >= 0 and w.max() <= 1 and abs(w.mean() - 0.5) < 0.01
-    w = init.trunc_normal_(autograd.empty(100, 100, dtype=autograd.float64), std=0.02).data
+    w = init.trunc_normal_(autograd.empty(100, 100, dtype=autograd.float64), std=0.02).array
     assert w.std() == pytest.approx(0.02, rel=0.03)  # bounds at ±2 (absolute) are 100 stds away: barely truncated
 
 
@@ -96,7 +96,7 @@ def test_same_statistics_as_torch_kaiming_bound():
     torch = pytest.importorskip("torch")
     t = torch.empty(64, 32)
     torch.nn.init.kaiming_uniform_(t, a=math.sqrt(5))
-    ours = init.kaiming_uniform_(autograd.empty(64, 32), a=math.sqrt(5)).data
+    ours = init.kaiming_uniform_(autograd.empty(64, 32), a=math.sqrt(5)).array
     bound = 1 / math.sqrt(32)
     assert t.abs().max().item() <= bound and np.abs(ours).max() <= bound
     assert torch.nn.init._calculate_fan_in_and_fan_out(torch.empty(8, 4, 3, 3)) == \

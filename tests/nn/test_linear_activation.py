@@ -44,7 +44,7 @@ def test_piecewise_linear_derivatives(act):
     (g,) = autograd.grad(act(x).sum(), x)
     expected = {"ReLU()": [0, 0, 1, 1], "LeakyReLU(negative_slope=0.01)": [0.01, 0.01, 1, 1],
                 "Step()": [0, 0, 0, 0]}[repr(act)]
-    np.testing.assert_allclose(g.data, expected)
+    np.testing.assert_allclose(g.array, expected)
 
 
 def test_step_values_and_zero_gradient():
@@ -57,13 +57,13 @@ def test_step_values_and_zero_gradient():
 
 def test_activation_formulas():
     x = autograd.tensor([-3.0, -0.5, 0.0, 0.7, 4.0], dtype=autograd.float64)
-    v = x.data
+    v = x.array
     phi = np.array([0.5 * (1 + math.erf(t / math.sqrt(2))) for t in v])
-    np.testing.assert_allclose(F.gelu(x).data, v * phi)
-    np.testing.assert_allclose(F.elu(x, 0.7).data, np.where(v > 0, v, 0.7 * np.expm1(v)))
-    np.testing.assert_allclose(F.silu(x).data, v / (1 + np.exp(-v)))
-    np.testing.assert_allclose(F.softplus(x, beta=2).data, np.log1p(np.exp(2 * v)) / 2)
-    np.testing.assert_allclose(F.softmax(x, 0).data, np.exp(v) / np.exp(v).sum())
+    np.testing.assert_allclose(F.gelu(x).array, v * phi)
+    np.testing.assert_allclose(F.elu(x, 0.7).array, np.where(v > 0, v, 0.7 * np.expm1(v)))
+    np.testing.assert_allclose(F.silu(x).array, v / (1 + np.exp(-v)))
+    np.testing.assert_allclose(F.softplus(x, beta=2).array, np.log1p(np.exp(2 * v)) / 2)
+    np.testing.assert_allclose(F.softmax(x, 0).array, np.exp(v) / np.exp(v).sum())
 
 
 def test_extreme_inputs_stay_finite_with_finite_gradients():
@@ -71,14 +71,14 @@ def test_extreme_inputs_stay_finite_with_finite_gradients():
     for f in (F.elu, F.softplus, F.silu, F.gelu, F.sigmoid, lambda t: F.gelu(t, "tanh")):
         y = f(x)
         (g,) = autograd.grad(y.sum(), x)
-        assert np.isfinite(y.data).all() and np.isfinite(g.data).all(), f
-    assert F.softplus(x).data[-1] == 1000.0  # past the threshold softplus is the identity
+        assert np.isfinite(y.array).all() and np.isfinite(g.array).all(), f
+    assert F.softplus(x).array[-1] == 1000.0  # past the threshold softplus is the identity
 
 
 def test_softmax_without_dim_warns_and_uses_torch_rule():
     with pytest.warns(UserWarning, match="Implicit dimension"):
         y = F.softmax(autograd.randn(2, 3))
-    np.testing.assert_allclose(y.data.sum(1), 1, rtol=1e-6)
+    np.testing.assert_allclose(y.array.sum(1), 1, rtol=1e-6)
 
 
 def test_gelu_rejects_unknown_approximation():
@@ -102,8 +102,8 @@ def test_linear_init_bounds_and_shape_error():
     lin = nn.Linear(50, 40)
     bound = 1 / math.sqrt(50)  # kaiming_uniform(a=√5) reduces to U(−1/√fan_in, 1/√fan_in)
     assert lin.weight.shape == (40, 50) and lin.bias.shape == (40,)
-    assert np.abs(lin.weight.data).max() <= bound and np.abs(lin.weight.data).max() > 0.95 * bound
-    assert np.abs(lin.bias.data).max() <= bound
+    assert np.abs(lin.weight.array).max() <= bound and np.abs(lin.weight.array).max() > 0.95 * bound
+    assert np.abs(lin.bias.array).max() <= bound
     assert lin.weight.dtype == np.float32
     with pytest.raises(ValueError, match="in_features=50"):
         lin(autograd.randn(3, 49))
@@ -124,14 +124,14 @@ def test_dropout_train_and_eval():
     x = autograd.ones(2000, dtype=autograd.float64)
     autograd.manual_seed(1)
     y = drop(x)
-    kept = y.data != 0
-    assert np.allclose(y.data[kept], 1 / 0.75)  # inverted dropout: survivors are scaled up
+    kept = y.array != 0
+    assert np.allclose(y.array[kept], 1 / 0.75)  # inverted dropout: survivors are scaled up
     assert abs(kept.mean() - 0.75) < 0.04
     autograd.manual_seed(1)
-    assert np.array_equal(drop(x).data, y.data)  # the seed fixes the mask
+    assert np.array_equal(drop(x).array, y.array)  # the seed fixes the mask
     drop.eval()
     assert drop(x) is x
-    assert np.all(nn.Dropout(1.0)(x).data == 0)
+    assert np.all(nn.Dropout(1.0)(x).array == 0)
     for p in (-0.1, 1.5):
         with pytest.raises(ValueError, match="between 0 and 1"):
             nn.Dropout(p)
@@ -153,12 +153,12 @@ def test_dropout_gradcheck_with_fixed_mask():
 
 def test_embedding_lookup_gradient_and_padding():
     emb = nn.Embedding(5, 3, padding_idx=1).double()
-    assert np.all(emb.weight.data[1] == 0)
+    assert np.all(emb.weight.array[1] == 0)
     idx = autograd.tensor([[0, 1, 4], [4, 4, 2]])
     out = emb(idx)
-    assert out.shape == (2, 3, 3) and np.array_equal(out.data[1, 0], emb.weight.data[4])
+    assert out.shape == (2, 3, 3) and np.array_equal(out.array[1, 0], emb.weight.array[4])
     out.sum().backward()
-    np.testing.assert_allclose(emb.weight.grad.data[:, 0], [1, 0, 1, 0, 3])  # counts; padding row gets none
+    np.testing.assert_allclose(emb.weight.grad.array[:, 0], [1, 0, 1, 0, 3])  # counts; padding row gets none
     assert gradcheck(lambda w: F.embedding(idx, w, padding_idx=1) ** 2, (emb.weight,))
     assert gradgradcheck(lambda w: F.embedding(idx, w) ** 2, (emb.weight,))
     assert repr(emb) == "Embedding(5, 3, padding_idx=1)"
@@ -203,20 +203,20 @@ def test_matches_torch_outputs_and_gradients():
         w = rng.standard_normal((4, 3))
         (ours(x) * autograd.tensor(w)).sum().backward()
         (theirs(tx) * torch.tensor(w)).sum().backward()
-        np.testing.assert_allclose(ours(x).data, theirs(tx).detach().numpy(), rtol=1e-10, atol=1e-12,
+        np.testing.assert_allclose(ours(x).array, theirs(tx).detach().numpy(), rtol=1e-10, atol=1e-12,
                                    err_msg=repr(ours))
-        np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=1e-9, atol=1e-12, err_msg=repr(ours))
+        np.testing.assert_allclose(x.grad.array, tx.grad.numpy(), rtol=1e-9, atol=1e-12, err_msg=repr(ours))
 
     lin, tlin = nn.Linear(3, 2).double(), torch.nn.Linear(3, 2).double()
     with torch.no_grad():
-        tlin.weight.copy_(torch.from_numpy(lin.weight.data))
-        tlin.bias.copy_(torch.from_numpy(lin.bias.data))
+        tlin.weight.copy_(torch.from_numpy(lin.weight.array))
+        tlin.bias.copy_(torch.from_numpy(lin.bias.array))
     x, tx = autograd.tensor(xv, requires_grad=True), torch.tensor(xv, requires_grad=True)
     (lin(x) ** 2).sum().backward()
     (tlin(tx) ** 2).sum().backward()
-    np.testing.assert_allclose(lin.weight.grad.data, tlin.weight.grad.numpy(), rtol=1e-12)
-    np.testing.assert_allclose(lin.bias.grad.data, tlin.bias.grad.numpy(), rtol=1e-12)
-    np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(lin.weight.grad.array, tlin.weight.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(lin.bias.grad.array, tlin.bias.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(x.grad.array, tx.grad.numpy(), rtol=1e-12)
 
 
 @pytest.mark.parametrize("name", ["relu", "leaky_relu", "elu", "silu", "dropout"])
@@ -232,6 +232,6 @@ def test_inplace_variants_give_the_out_of_place_gradients(name):
         return out
 
     assert gradcheck(lambda t: f(t, True), (x,))
-    np.testing.assert_array_equal(f(x, True).data, f(x, False).data)
+    np.testing.assert_array_equal(f(x, True).array, f(x, False).array)
     with pytest.raises(RuntimeError, match="leaf Variable"):
         fn(x, inplace=True)

@@ -43,9 +43,9 @@ def test_cross_entropy_is_stable_for_huge_logits():
     x = Tensor(np.array([[1e4, -1e4, 0.0], [0.0, 1e4, 1e4]], dtype=np.float32), requires_grad=True)
     loss = F.cross_entropy(x, Tensor(np.array([1, 2])))
     loss.backward()
-    assert np.isfinite(loss.item()) and np.isfinite(x.grad.data).all()
+    assert np.isfinite(loss.item()) and np.isfinite(x.grad.array).all()
     np.testing.assert_allclose(loss.item(), (2e4 + np.log(2)) / 2, rtol=1e-6)
-    np.testing.assert_allclose(x.grad.data, [[0.5, -0.5, 0.0], [0.0, 0.25, -0.25]], atol=1e-6)
+    np.testing.assert_allclose(x.grad.array, [[0.5, -0.5, 0.0], [0.0, 0.25, -0.25]], atol=1e-6)
 
 
 def test_bce_with_logits_is_stable_and_exact_at_zero():
@@ -53,12 +53,12 @@ def test_bce_with_logits_is_stable_and_exact_at_zero():
     loss = F.binary_cross_entropy_with_logits(x, Tensor(np.array([1.0, 1.0, 0.0])), reduction="sum")
     loss.backward()
     np.testing.assert_allclose(loss.item(), 2e4 + np.log(2))
-    np.testing.assert_allclose(x.grad.data, [-1.0, -0.5, 1.0])  # σ(x) − y, also exactly at x = 0
+    np.testing.assert_allclose(x.grad.array, [-1.0, -0.5, 1.0])  # σ(x) − y, also exactly at x = 0
 
 
 def test_bce_log_is_clamped_at_minus_100():
     loss = F.binary_cross_entropy(Tensor(np.array([0.0, 1.0])), Tensor(np.array([1.0, 0.0])), reduction="none")
-    np.testing.assert_allclose(loss.data, [100.0, 100.0])
+    np.testing.assert_allclose(loss.array, [100.0, 100.0])
 
 
 def test_out_of_range_class_is_a_clear_error():
@@ -70,8 +70,8 @@ def test_out_of_range_class_is_a_clear_error():
 
 def test_weighted_mean_divides_by_target_weights_and_skips_ignored():
     logp = Tensor(LOGP)
-    w = W5.data
-    t = TARGET.data
+    w = W5.array
+    t = TARGET.array
     keep = t != -100
     expected = -(w[t[keep]] * LOGP[keep, t[keep]]).sum() / w[t[keep]].sum()
     np.testing.assert_allclose(F.nll_loss(logp, TARGET, W5).item(), expected, rtol=1e-12)
@@ -102,22 +102,22 @@ def test_matches_torch():
         (lambda a: F.huber_loss(a, Tensor(Y), delta=0.5), lambda a: tf.huber_loss(a, tt(Y), delta=0.5), X),
         (lambda a: F.smooth_l1_loss(a, Tensor(Y), beta=0.5), lambda a: tf.smooth_l1_loss(a, tt(Y), beta=0.5), X),
         (lambda a: F.binary_cross_entropy(a, Tensor(T), W4),
-         lambda a: tf.binary_cross_entropy(a, tt(T), tt(W4.data)), P),
+         lambda a: tf.binary_cross_entropy(a, tt(T), tt(W4.array)), P),
         (lambda a: F.binary_cross_entropy_with_logits(a, Tensor(T), W4, pos_weight=W4),
-         lambda a: tf.binary_cross_entropy_with_logits(a, tt(T), tt(W4.data), pos_weight=tt(W4.data)), X * 5),
-        (lambda a: F.nll_loss(a, TARGET, W5), lambda a: tf.nll_loss(a, tt(TARGET.data), tt(W5.data)), LOGP),
+         lambda a: tf.binary_cross_entropy_with_logits(a, tt(T), tt(W4.array), pos_weight=tt(W4.array)), X * 5),
+        (lambda a: F.nll_loss(a, TARGET, W5), lambda a: tf.nll_loss(a, tt(TARGET.array), tt(W5.array)), LOGP),
         (lambda a: F.kl_div(a, Tensor(probs), "batchmean"), lambda a: tf.kl_div(a, tt(probs), reduction="batchmean"),
          LOGP),
         (lambda a: F.cross_entropy(a, Tensor(t4), W5, label_smoothing=0.1),
-         lambda a: tf.cross_entropy(a, tt(t4), tt(W5.data), label_smoothing=0.1), l4),
+         lambda a: tf.cross_entropy(a, tt(t4), tt(W5.array), label_smoothing=0.1), l4),
     ]
     for reduction in ("none", "mean", "sum"):
         for ls in (0.0, 0.3):
             for w in (None, W5):
-                tw = None if w is None else tt(w.data)
+                tw = None if w is None else tt(w.array)
                 pairs.append((
                     lambda a, r=reduction, s=ls, w=w: F.cross_entropy(a, TARGET, w, reduction=r, label_smoothing=s),
-                    lambda a, r=reduction, s=ls, w=tw: tf.cross_entropy(a, tt(TARGET.data), w, reduction=r,
+                    lambda a, r=reduction, s=ls, w=tw: tf.cross_entropy(a, tt(TARGET.array), w, reduction=r,
                                                                         label_smoothing=s), LOGITS))
                 pairs.append((
                     lambda a, r=reduction, s=ls, w=w: F.cross_entropy(a, Tensor(probs), w, reduction=r,
@@ -130,8 +130,8 @@ def test_matches_torch():
         gy = RNG.standard_normal(ty.shape)
         y.backward(Tensor(gy))
         ty.backward(tt(gy))
-        np.testing.assert_allclose(y.data, ty.detach().numpy(), rtol=1e-10, atol=1e-12)
-        np.testing.assert_allclose(a.grad.data, ta.grad.numpy(), rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(y.array, ty.detach().numpy(), rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(a.grad.array, ta.grad.numpy(), rtol=1e-10, atol=1e-12)
 
 
 def _log_softmax(x):
@@ -167,7 +167,7 @@ def test_class_index_losses_to_second_order(fn, reduction, weighted, shape, igno
     wt = np.where(t == -100, 0.0, w[safe])
     each = -np.take_along_axis(logp, safe[:, None], 1)[:, 0] * wt
     expected = {"none": each, "sum": each.sum(), "mean": each.sum() / wt.sum()}[reduction]
-    np.testing.assert_allclose(f(Tensor(x)).data, expected, rtol=1e-12)
+    np.testing.assert_allclose(f(Tensor(x)).array, expected, rtol=1e-12)
 
 
 def test_fused_cross_entropy_equals_log_softmax_then_nll():
@@ -177,8 +177,8 @@ def test_fused_cross_entropy_equals_log_softmax_then_nll():
     (ga,) = autograd.grad(a, x)
     b = F.nll_loss(x.log_softmax(1), t)
     (gb,) = autograd.grad(b, x)
-    np.testing.assert_allclose(a.data, b.data, rtol=1e-12)
-    np.testing.assert_allclose(ga.data, gb.data, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(a.array, b.array, rtol=1e-12)
+    np.testing.assert_allclose(ga.array, gb.array, rtol=1e-12, atol=1e-15)
 
 
 @pytest.mark.parametrize("fn", [F.cross_entropy, F.nll_loss])

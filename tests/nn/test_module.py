@@ -63,7 +63,7 @@ def test_attribute_errors_and_type_checks():
     with pytest.raises(TypeError, match="cannot assign 'Tensor' as parameter 'weight'"):
         lin.weight = autograd.zeros(3, 2)
     lin.weight = nn.Parameter(autograd.zeros(3, 2))  # a Parameter may replace a Parameter
-    assert np.all(lin.weight.data == 0)
+    assert np.all(lin.weight.array == 0)
     lin.bias = None
     assert lin.bias is None and [n for n, _ in lin.named_parameters()] == ["weight"]
     with pytest.raises(KeyError, match="attribute 'in_features' already exists"):
@@ -117,7 +117,7 @@ def test_zero_grad():
     net(autograd.randn(4, 2)).sum().backward()
     assert all(p.grad is not None for p in net.parameters())
     net.zero_grad(set_to_none=False)
-    assert all(np.all(p.grad.data == 0) for p in net.parameters())
+    assert all(np.all(p.grad.array == 0) for p in net.parameters())
     net.zero_grad()
     assert all(p.grad is None for p in net.parameters())
 
@@ -129,26 +129,26 @@ def test_state_dict_keys_detached_and_shared():
     assert list(sd) == ["fc1.weight", "fc1.bias", "bn.weight", "bn.running_mean", "bn.num_batches_tracked",
                         "fc2.weight", "fc2.bias"]  # non-persistent buffers are left out
     assert all(type(t) is autograd.Tensor and not t.requires_grad for t in sd.values())
-    assert np.shares_memory(sd["fc1.weight"].data, net.fc1.weight.data)
+    assert np.shares_memory(sd["fc1.weight"].array, net.fc1.weight.array)
     assert net.state_dict(keep_vars=True)["fc1.weight"] is net.fc1.weight
 
 
 def test_state_dict_round_trip_gives_identical_outputs():
     autograd.manual_seed(0)
     a, b = Net(), Net()
-    a.bn.running_mean.data[:] = [0.5, -1.0, 2.0]
-    a.bn.num_batches_tracked.data[...] = 7
+    a.bn.running_mean.array[:] = [0.5, -1.0, 2.0]
+    a.bn.num_batches_tracked.array[...] = 7
     x = autograd.randn(5, 2)
-    assert not np.allclose(a(x).data, b(x).data)
+    assert not np.allclose(a(x).array, b(x).array)
     w_before = b.fc1.weight
     result = b.load_state_dict(a.state_dict())
     assert result.missing_keys == [] and result.unexpected_keys == []
-    assert np.array_equal(a(x).data, b(x).data)
+    assert np.array_equal(a(x).array, b(x).array)
     assert b.fc1.weight is w_before  # loaded in place: optimisers keep pointing at the same Parameters
     assert b.bn.num_batches_tracked.item() == 7 and b.bn.num_batches_tracked.dtype == np.int64
     # numpy arrays are accepted too, and cast to the parameter's dtype
-    b.load_state_dict({k: v.data.astype(np.float64) for k, v in a.state_dict().items()})
-    assert b.fc1.weight.dtype == np.float32 and np.array_equal(a(x).data, b(x).data)
+    b.load_state_dict({k: v.array.astype(np.float64) for k, v in a.state_dict().items()})
+    assert b.fc1.weight.dtype == np.float32 and np.array_equal(a(x).array, b(x).array)
 
 
 def test_load_state_dict_errors_name_the_keys_and_shapes():
@@ -169,7 +169,7 @@ def test_load_state_dict_errors_name_the_keys_and_shapes():
     sd["fc1.weight"] = autograd.zeros(3, 2)
     missing, unexpected = net.load_state_dict(sd, strict=False)
     assert missing == ["fc2.bias"] and unexpected == ["extra.weight"]
-    assert np.all(net.fc1.weight.data == 0)
+    assert np.all(net.fc1.weight.array == 0)
 
 
 def test_to_double_float_keep_parameter_identity_and_int_buffers():
@@ -200,11 +200,11 @@ def test_forward_hooks_modify_and_remove():
     post = lin.register_forward_hook(lambda m, args, out: calls.append(out.shape) or out + 1)
     out = lin(autograd.randn(3, 2))
     assert calls == [(3, 2)]
-    assert np.allclose(out.data, lin.bias.data + 1)  # input zeroed by the pre-hook, then +1 by the hook
+    assert np.allclose(out.array, lin.bias.array + 1)  # input zeroed by the pre-hook, then +1 by the hook
     pre.remove()
     post.remove()
     x = autograd.randn(3, 2)
-    assert np.allclose(lin(x).data, x.data @ lin.weight.data.T + lin.bias.data) and calls == [(3, 2)]
+    assert np.allclose(lin(x).array, x.array @ lin.weight.array.T + lin.bias.array) and calls == [(3, 2)]
 
 
 def test_call_tags_graph_nodes_with_the_module_scope():
@@ -220,8 +220,8 @@ def test_deepcopy_gives_independent_parameters():
     net = Net()
     twin = copy.deepcopy(net)
     assert isinstance(twin.fc1.weight, nn.Parameter) and twin.fc1.weight.requires_grad
-    twin.fc1.weight.data[...] = 0
-    assert not np.all(net.fc1.weight.data == 0)
+    twin.fc1.weight.array[...] = 0
+    assert not np.all(net.fc1.weight.array == 0)
 
 
 def test_repr_is_torch_like():
@@ -242,7 +242,7 @@ def test_repr_is_torch_like():
 def test_parameter_shares_data_and_defaults():
     t = autograd.tensor([1.0, 2.0])
     p = nn.Parameter(t)
-    assert p.requires_grad and p.is_leaf and p.data is t.data
+    assert p.requires_grad and p.is_leaf and p.array is t.array
     assert not nn.Parameter(t, requires_grad=False).requires_grad
     assert nn.Parameter().shape == (0,)
     assert type(p * 2) is autograd.Tensor
@@ -259,4 +259,4 @@ def test_torch_state_dict_keys_match():
     x = np.random.default_rng(0).standard_normal((4, 2)).astype(np.float32)
     ours.eval()
     theirs.eval()
-    np.testing.assert_allclose(ours(autograd.tensor(x)).data, theirs(torch.tensor(x)).detach().numpy(), rtol=1e-6)
+    np.testing.assert_allclose(ours(autograd.tensor(x)).array, theirs(torch.tensor(x)).detach().numpy(), rtol=1e-6)

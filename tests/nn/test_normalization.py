@@ -22,20 +22,20 @@ def algorithm_1(x, gamma, beta, eps):
 def test_batchnorm2d_training_is_algorithm_1_and_updates_running_stats():
     rng = np.random.default_rng(0)
     bn = nn.BatchNorm2d(3).double()
-    bn.weight.data[:] = rng.standard_normal(3)
-    bn.bias.data[:] = rng.standard_normal(3)
+    bn.weight.array[:] = rng.standard_normal(3)
+    bn.bias.array[:] = rng.standard_normal(3)
     x = rng.standard_normal((4, 3, 2, 5)) * 3 + 1
     y = bn(Tensor(x))
-    np.testing.assert_allclose(y.data, algorithm_1(x, bn.weight.data, bn.bias.data, 1e-5), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(y.array, algorithm_1(x, bn.weight.array, bn.bias.array, 1e-5), rtol=1e-12, atol=1e-12)
     n = 4 * 2 * 5
-    np.testing.assert_allclose(bn.running_mean.data, 0.1 * x.mean((0, 2, 3)), rtol=1e-12)
-    np.testing.assert_allclose(bn.running_var.data, 0.9 + 0.1 * x.var((0, 2, 3)) * n / (n - 1), rtol=1e-12)
+    np.testing.assert_allclose(bn.running_mean.array, 0.1 * x.mean((0, 2, 3)), rtol=1e-12)
+    np.testing.assert_allclose(bn.running_var.array, 0.9 + 0.1 * x.var((0, 2, 3)) * n / (n - 1), rtol=1e-12)
     assert bn.num_batches_tracked.item() == 1 and bn.num_batches_tracked.dtype == np.int64
     bn.eval()
     y = bn(Tensor(x))
-    rm, rv = bn.running_mean.data.reshape(1, 3, 1, 1), bn.running_var.data.reshape(1, 3, 1, 1)
-    expected = (x - rm) / np.sqrt(rv + 1e-5) * bn.weight.data.reshape(1, 3, 1, 1) + bn.bias.data.reshape(1, 3, 1, 1)
-    np.testing.assert_allclose(y.data, expected, rtol=1e-12)
+    rm, rv = bn.running_mean.array.reshape(1, 3, 1, 1), bn.running_var.array.reshape(1, 3, 1, 1)
+    expected = (x - rm) / np.sqrt(rv + 1e-5) * bn.weight.array.reshape(1, 3, 1, 1) + bn.bias.array.reshape(1, 3, 1, 1)
+    np.testing.assert_allclose(y.array, expected, rtol=1e-12)
     assert bn.num_batches_tracked.item() == 1
 
 
@@ -44,7 +44,7 @@ def test_momentum_none_is_cumulative_average():
     batches = [np.random.default_rng(i).standard_normal((5, 2)) + i for i in range(3)]
     for b in batches:
         bn(Tensor(b))
-    np.testing.assert_allclose(bn.running_mean.data, np.mean([b.mean(0) for b in batches], 0), rtol=1e-12)
+    np.testing.assert_allclose(bn.running_mean.array, np.mean([b.mean(0) for b in batches], 0), rtol=1e-12)
     assert bn.num_batches_tracked.item() == 3
 
 
@@ -55,7 +55,7 @@ def test_state_dict_keys_and_options():
     assert list(bn.state_dict()) == [] and bn.weight is None
     bn.eval()
     y = bn(autograd.randn(6, 3, 4))  # no running stats: batch statistics even in eval
-    np.testing.assert_allclose(y.data.mean((0, 2)), 0, atol=1e-5)
+    np.testing.assert_allclose(y.array.mean((0, 2)), 0, atol=1e-5)
     with pytest.raises(ValueError, match="expected 4D input"):
         nn.BatchNorm2d(3)(autograd.randn(2, 3))
     with pytest.raises(ValueError, match="more than 1 value per channel"):
@@ -92,8 +92,8 @@ def test_layer_norm_gradcheck_and_module():
     ln = nn.LayerNorm(4, bias=False)
     assert list(ln.state_dict()) == ["weight"]
     y = ln(autograd.randn(5, 4))
-    np.testing.assert_allclose(y.data.mean(-1), 0, atol=1e-6)
-    np.testing.assert_allclose(y.data.var(-1), 1, atol=1e-3)
+    np.testing.assert_allclose(y.array.mean(-1), 0, atol=1e-6)
+    np.testing.assert_allclose(y.array.var(-1), 1, atol=1e-3)
 
 
 def test_matches_torch():
@@ -107,15 +107,15 @@ def test_matches_torch():
         gy = rng.standard_normal(x.shape)
         y.backward(Tensor(gy))
         ty.backward(torch.tensor(gy))
-        np.testing.assert_allclose(y.data, ty.detach().numpy(), rtol=1e-10, atol=1e-10)
-        np.testing.assert_allclose(a.grad.data, ta.grad.numpy(), rtol=1e-10, atol=1e-10)
-        np.testing.assert_allclose(ours.weight.grad.data, theirs.weight.grad.numpy(), rtol=1e-10)
+        np.testing.assert_allclose(y.array, ty.detach().numpy(), rtol=1e-10, atol=1e-10)
+        np.testing.assert_allclose(a.grad.array, ta.grad.numpy(), rtol=1e-10, atol=1e-10)
+        np.testing.assert_allclose(ours.weight.grad.array, theirs.weight.grad.numpy(), rtol=1e-10)
     for k, v in theirs.state_dict().items():
-        np.testing.assert_allclose(ours.state_dict()[k].data, v.numpy(), rtol=1e-10)
+        np.testing.assert_allclose(ours.state_dict()[k].array, v.numpy(), rtol=1e-10)
     ours.eval()
     theirs.eval()
-    np.testing.assert_allclose(ours(Tensor(x)).data, theirs(torch.tensor(x)).detach().numpy(), rtol=1e-10)
+    np.testing.assert_allclose(ours(Tensor(x)).array, theirs(torch.tensor(x)).detach().numpy(), rtol=1e-10)
     xl = rng.standard_normal((3, 4, 5))
-    np.testing.assert_allclose(F.layer_norm(Tensor(xl), (4, 5)).data,
+    np.testing.assert_allclose(F.layer_norm(Tensor(xl), (4, 5)).array,
                                torch.nn.functional.layer_norm(torch.tensor(xl), (4, 5)).numpy(), rtol=1e-10,
                                atol=1e-12)

@@ -33,26 +33,26 @@ def test_max_pool_gradient_goes_to_first_maximum_only():
     y = F.max_pool2d(x, 2)
     y.backward(Tensor(np.ones((1, 1, 1, 1))))
     assert y.item() == 3.0
-    np.testing.assert_array_equal(x.grad.data[0, 0], [[0.0, 1.0], [0.0, 0.0]])
+    np.testing.assert_array_equal(x.grad.array[0, 0], [[0.0, 1.0], [0.0, 0.0]])
 
 
 def test_max_pool_padding_is_minus_infinity():
     x = Tensor(-np.ones((1, 1, 2, 2)))
-    assert (F.max_pool2d(x, 2, 1, 1).data == -1).all()
+    assert (F.max_pool2d(x, 2, 1, 1).array == -1).all()
 
 
 def test_overlapping_windows_accumulate():
     x = Tensor(np.array([[[0.0, 5.0, 0.0, 0.0]]]), requires_grad=True)
     F.max_pool1d(x, 2, 1).sum().backward()  # windows [0,5], [5,0], [0,0]: 5 wins twice, the last tie picks index 2
-    np.testing.assert_array_equal(x.grad.data[0, 0], [0.0, 2.0, 1.0, 0.0])
+    np.testing.assert_array_equal(x.grad.array[0, 0], [0.0, 2.0, 1.0, 0.0])
 
 
 def test_modules_and_return_indices():
     x = autograd.randn(2, 3, 8, 8)
     y, idx = nn.MaxPool2d(2, return_indices=True)(x)
     assert y.shape == (2, 3, 4, 4) and idx.dtype == np.int64
-    np.testing.assert_array_equal(np.take_along_axis(x.data.reshape(2, 3, -1), idx.data.reshape(2, 3, -1), 2),
-                                  y.data.reshape(2, 3, -1))
+    np.testing.assert_array_equal(np.take_along_axis(x.array.reshape(2, 3, -1), idx.array.reshape(2, 3, -1), 2),
+                                  y.array.reshape(2, 3, -1))
     assert nn.AvgPool2d(2)(x).shape == (2, 3, 4, 4)
     assert nn.AdaptiveAvgPool2d(1)(x).shape == (2, 3, 1, 1)
     assert nn.MaxPool1d(3, 1, 1)(x[0]).shape == (3, 8, 8)
@@ -82,8 +82,8 @@ def test_matches_torch():
         gy = rng.standard_normal(ty.shape)
         y.backward(Tensor(gy))
         ty.backward(torch.tensor(gy))
-        np.testing.assert_allclose(y.data, ty.detach().numpy(), rtol=1e-12, atol=1e-12)
-        np.testing.assert_allclose(a.grad.data, ta.grad.numpy(), rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(y.array, ty.detach().numpy(), rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(a.grad.array, ta.grad.numpy(), rtol=1e-12, atol=1e-12)
     _, idx = F.max_pool2d(Tensor(x), 3, 2, 1, return_indices=True)
     _, tidx = tf.max_pool2d(torch.tensor(x), 3, 2, 1, return_indices=True)
-    np.testing.assert_array_equal(idx.data, tidx.numpy())
+    np.testing.assert_array_equal(idx.array, tidx.numpy())

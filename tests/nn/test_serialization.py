@@ -26,7 +26,7 @@ def test_state_dict_round_trip_gives_identical_outputs(tmp_path):
     assert all(type(t) is autograd.Tensor and t.dtype == np.float32 for t in loaded.values())
     b.load_state_dict(loaded)
     x = autograd.randn(5, 3)
-    assert np.array_equal(a(x).data, b(x).data)
+    assert np.array_equal(a(x).array, b(x).array)
 
 
 def test_flat_state_dict_is_readable_by_numpy_and_torch(tmp_path):
@@ -35,14 +35,14 @@ def test_flat_state_dict_is_readable_by_numpy_and_torch(tmp_path):
     nn.save(model.state_dict(), path)
     with np.load(path, allow_pickle=False) as z:
         for key, t in model.state_dict().items():
-            assert np.array_equal(z[key], t.data) and z[key].dtype == t.dtype
+            assert np.array_equal(z[key], t.array) and z[key].dtype == t.dtype
     torch = pytest.importorskip("torch")
     theirs = torch.nn.Sequential(OrderedDict(fc=torch.nn.Linear(3, 4), act=torch.nn.Tanh(),
                                              out=torch.nn.Linear(4, 2)))
     with np.load(path) as z:
         theirs.load_state_dict({k: torch.from_numpy(z[k]) for k in theirs.state_dict()})
     x = np.random.default_rng(0).standard_normal((2, 3)).astype(np.float32)
-    np.testing.assert_allclose(theirs(torch.from_numpy(x)).detach().numpy(), model(autograd.tensor(x)).data,
+    np.testing.assert_allclose(theirs(torch.from_numpy(x)).detach().numpy(), model(autograd.tensor(x)).array,
                                rtol=1e-6)
 
 
@@ -60,14 +60,14 @@ def test_nested_optimizer_state_round_trip(tmp_path):
     assert set(back) == {"state", "param_groups"} and list(back["state"]) == [0, 1]  # int keys stay ints
     s0, s1 = back["state"][0], back["state"][1]
     assert isinstance(s0["step"], autograd.Tensor) and s0["step"].item() == 3.0
-    assert s0["exp_avg"].dtype == np.float64 and np.array_equal(s0["exp_avg"].data, state["state"][0]["exp_avg"].data)
+    assert s0["exp_avg"].dtype == np.float64 and np.array_equal(s0["exp_avg"].array, state["state"][0]["exp_avg"].array)
     assert s1["step"] == 3.0 and type(s1["step"]) is float and s1["momentum_buffer"] is None
     assert isinstance(s1["exp_avg"], np.ndarray) and s1["exp_avg"].dtype == np.int16
     g = back["param_groups"][0]
     assert g["betas"] == (0.9, 0.999) and isinstance(g["betas"], tuple)
     assert g["params"] == [0, 1] and g["nesterov"] is False and g["foreach"] is None and g["lr"] == 0.1
     assert g["name"] == "main" and g["eps"] == float("inf") and g["count"] == 5 and g["count"].dtype == np.int64
-    s0["exp_avg"].data[0, 0] = 100.0  # loaded arrays are writable
+    s0["exp_avg"].array[0, 0] = 100.0  # loaded arrays are writable
 
 
 def test_parameters_and_requires_grad_survive(tmp_path):

@@ -27,7 +27,7 @@ def mlp() -> nn.Module:
 
 
 def snapshot(model: nn.Module) -> dict[str, np.ndarray]:
-    return {k: v.data.copy() for k, v in model.state_dict().items()}
+    return {k: v.array.copy() for k, v in model.state_dict().items()}
 
 
 def test_fit_reduces_loss_and_returns_history():
@@ -224,7 +224,7 @@ def test_plots_write_png_files(tmp_path):
     history = fit(model, DataLoader(data, batch_size=20), loss_fn=nn.CrossEntropyLoss(),
                   optimizer=optim.Adam(model.parameters(), lr=0.05), epochs=3, callbacks=[tracker], progress=False,
                   val_loader=DataLoader(data, batch_size=120))
-    X, y = data.tensors[0].data, data.tensors[1].data
+    X, y = data.tensors[0].array, data.tensors[1].array
     for name, fig in [("history.png", plot.plot_history(history, tmp_path / "history.png")),
                       ("boundary.png", plot.plot_decision_boundary(model, X, y, tmp_path / "boundary.png", 50)),
                       ("norms.png", plot.plot_grad_norms(tracker.norms, tracker.steps, tmp_path / "norms.png"))]:

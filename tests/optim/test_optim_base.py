@@ -30,8 +30,8 @@ def test_param_groups_get_defaults_and_their_own_options():
     assert (g1["lr"], g1["momentum"]) == (0.5, 0.9)
     assert g1["nesterov"] is False and g1["weight_decay"] == 0
     quadratic_step(opt, a, b)
-    np.testing.assert_allclose(a.data, [1.0 - 0.1 * 2.0, 2.0 - 0.1 * 4.0], rtol=1e-6)
-    np.testing.assert_allclose(b.data, [3.0 - 0.5 * 6.0], rtol=1e-6)
+    np.testing.assert_allclose(a.array, [1.0 - 0.1 * 2.0, 2.0 - 0.1 * 4.0], rtol=1e-6)
+    np.testing.assert_allclose(b.array, [3.0 - 0.5 * 6.0], rtol=1e-6)
 
 
 def test_add_param_group_later_and_its_validation():
@@ -41,7 +41,7 @@ def test_add_param_group_later_and_its_validation():
     assert len(opt.param_groups) == 2 and opt.param_groups[1]["betas"] == (0.9, 0.999)
     quadratic_step(opt, a, b)
     # Adam's first step is ≈ lr in every coordinate: each group moved by its own lr
-    np.testing.assert_allclose([a.data[0], b.data[0]], [1.0 - 0.01, 2.0 - 0.1], rtol=1e-5)
+    np.testing.assert_allclose([a.array[0], b.array[0]], [1.0 - 0.01, 2.0 - 0.1], rtol=1e-5)
     with pytest.raises(ValueError, match="more than one parameter group"):
         opt.add_param_group({"params": [a]})
     with pytest.raises(TypeError, match="must be a dict"):
@@ -64,8 +64,8 @@ def test_state_is_created_lazily_per_parameter():
     assert a in opt.state and b not in opt.state and len(opt.state) == 1
     assert set(opt.state[a]) == {"step", "exp_avg", "exp_avg_sq"}
     assert isinstance(opt.state[a]["exp_avg"], autograd.Tensor)
-    assert float(opt.state[a]["step"].data) == 1.0
-    np.testing.assert_array_equal(b.data, [3.0])
+    assert float(opt.state[a]["step"].array) == 1.0
+    np.testing.assert_array_equal(b.array, [3.0])
     assert list(opt.state) == [a]  # iterating the state yields the parameters, like torch
 
 
@@ -77,7 +77,7 @@ def test_state_is_keyed_by_parameter_identity():
     opt.step()
     assert isinstance(opt.state, collections.defaultdict)
     assert len(opt.state) == 2 and list(opt.state) == [a, b] and opt.state[a] is not opt.state[b]
-    np.testing.assert_array_equal(opt.state[a]["exp_avg"].data, -opt.state[b]["exp_avg"].data)
+    np.testing.assert_array_equal(opt.state[a]["exp_avg"].array, -opt.state[b]["exp_avg"].array)
 
 
 def test_sgd_without_momentum_keeps_no_state():
@@ -99,7 +99,7 @@ def test_zero_grad_sets_to_none_by_default_or_zeros_in_place():
     (a * a).sum().backward()
     grad = a.grad
     opt.zero_grad(set_to_none=False)
-    assert a.grad is grad and np.all(a.grad.data == 0)
+    assert a.grad is grad and np.all(a.grad.array == 0)
 
 
 def test_step_runs_under_no_grad_and_builds_no_graph():
@@ -245,11 +245,11 @@ def test_maximize_climbs():
         opt.zero_grad()
         (a * a).sum().backward()
         opt.step()
-    assert a.data[0] > 1.4
+    assert a.array[0] > 1.4
 
 
 def test_float64_parameters_stay_float64():
     a = param(1.0, 2.0, dtype=np.float64)
     opt = optim.Adam([a], lr=0.1)
     quadratic_step(opt, a)
-    assert a.data.dtype == np.float64 and opt.state[a]["exp_avg"].dtype == np.float64
+    assert a.array.dtype == np.float64 and opt.state[a]["exp_avg"].dtype == np.float64

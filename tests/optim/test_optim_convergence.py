@@ -76,9 +76,9 @@ def test_ill_conditioned_quadratic(cls, kw, steps):
 
 def make_mlp(hidden=8):
     autograd.manual_seed(0)
-    w1 = autograd.tensor(autograd.randn(1, hidden).data * 1.0, requires_grad=True)
+    w1 = autograd.tensor(autograd.randn(1, hidden).array * 1.0, requires_grad=True)
     b1 = autograd.tensor(np.zeros(hidden, dtype=np.float32), requires_grad=True)
-    w2 = autograd.tensor(autograd.randn(hidden, 1).data * 0.3, requires_grad=True)
+    w2 = autograd.tensor(autograd.randn(hidden, 1).array * 0.3, requires_grad=True)
     b2 = autograd.tensor(np.zeros(1, dtype=np.float32), requires_grad=True)
     return [w1, b1, w2, b2]
 

@@ -17,7 +17,7 @@ def _run(foreach, kw, steps=12, skip=None, opt_cls=optim.Adam):
     for k in range(steps):
         for i, p in enumerate(params):
             p.grad = None if skip is not None and skip(k, i) else autograd.tensor(
-                np.tanh(1.3 * p.data + 0.1 * k).astype(np.float32))
+                np.tanh(1.3 * p.array + 0.1 * k).astype(np.float32))
         opt.step()
     return params, opt
 
@@ -32,9 +32,9 @@ def test_foreach_is_bitwise_the_loop(kw, opt_cls):
     loop, loop_opt = _run(False, kw, opt_cls=opt_cls)
     assert flat_opt._flat and not loop_opt._flat  # the two paths really ran
     for p, q in zip(flat, loop, strict=True):
-        np.testing.assert_array_equal(p.data, q.data)
+        np.testing.assert_array_equal(p.array, q.array)
         for key, value in loop_opt.state[q].items():
-            np.testing.assert_array_equal(flat_opt.state[p][key].data, value.data)
+            np.testing.assert_array_equal(flat_opt.state[p][key].array, value.array)
 
 
 def test_parameters_without_a_gradient_fall_back_to_the_loop():
@@ -42,24 +42,24 @@ def test_parameters_without_a_gradient_fall_back_to_the_loop():
     flat, _ = _run(None, dict(lr=0.01), skip=skip)
     loop, _ = _run(False, dict(lr=0.01), skip=skip)
     for p, q in zip(flat, loop, strict=True):
-        np.testing.assert_array_equal(p.data, q.data)
+        np.testing.assert_array_equal(p.array, q.array)
 
 
 def test_step_counters_share_one_buffer_and_diverging_ones_fall_back_to_the_loop():
     flat, flat_opt = _run(None, dict(lr=0.01), steps=3)
     loop, loop_opt = _run(False, dict(lr=0.01), steps=3)
     counters = flat_opt._flat[0].buffers["step"]
-    assert all(flat_opt.state[p]["step"].data.base is counters for p in flat)
+    assert all(flat_opt.state[p]["step"].array.base is counters for p in flat)
     for params, opt in ((flat, flat_opt), (loop, loop_opt)):
-        opt.state[params[0]]["step"].data[...] = 10  # one counter edited in place: one step size no longer fits all
+        opt.state[params[0]]["step"].array[...] = 10  # one counter edited in place: one step size no longer fits all
         for k in range(3):
             for p in params:
-                p.grad = autograd.tensor(np.tanh(p.data + 0.1 * k).astype(np.float32))
+                p.grad = autograd.tensor(np.tanh(p.array + 0.1 * k).astype(np.float32))
             opt.step()
     for p, q in zip(flat, loop, strict=True):
-        np.testing.assert_array_equal(p.data, q.data)
+        np.testing.assert_array_equal(p.array, q.array)
         for key, value in loop_opt.state[q].items():
-            np.testing.assert_array_equal(flat_opt.state[p][key].data, value.data)
+            np.testing.assert_array_equal(flat_opt.state[p][key].array, value.array)
     assert [flat_opt.state[p]["step"].item() for p in flat] == [13.0, 6.0, 6.0, 6.0]
 
 
@@ -70,17 +70,17 @@ def test_loaded_state_is_taken_into_the_flat_buffers():
     params = [autograd.tensor(rng.standard_normal(s).astype(np.float32), requires_grad=True) for s in SHAPES]
     fresh = optim.Adam(params, lr=0.01)
     fresh.load_state_dict(saved)
-    assert all(fresh.state[p]["exp_avg"].data.base is None for p in params)  # copies, not views, until a step
+    assert all(fresh.state[p]["exp_avg"].array.base is None for p in params)  # copies, not views, until a step
     for p in params:
         p.grad = autograd.tensor(np.ones(p.shape, dtype=np.float32))
     fresh.step()
     steps = {fresh.state[p]["step"].item() for p in params}
     assert steps == {6.0}
     flat = fresh._flat[0].buffers["exp_avg"]
-    assert all(fresh.state[p]["exp_avg"].data.base is flat for p in params)
+    assert all(fresh.state[p]["exp_avg"].array.base is flat for p in params)
     # the values continued from the loaded ones: m = 0.9·m_loaded + 0.1·1
     for p, (_, st) in zip(params, sorted(saved["state"].items())):
-        np.testing.assert_allclose(fresh.state[p]["exp_avg"].data, 0.9 * st["exp_avg"].data + 0.1, rtol=1e-6)
+        np.testing.assert_allclose(fresh.state[p]["exp_avg"].array, 0.9 * st["exp_avg"].array + 0.1, rtol=1e-6)
 
 
 def test_foreach_trains_a_model_like_the_loop():

@@ -25,9 +25,9 @@ def run(make_opt, steps, theta0=THETA0, dtype=np.float64):
     opt = make_opt([p])
     out = []
     for k in range(steps):
-        p.grad = autograd.tensor(grad_fn(p.data.astype(np.float64), k).astype(dtype))
+        p.grad = autograd.tensor(grad_fn(p.array.astype(np.float64), k).astype(dtype))
         opt.step()
-        out.append(p.data.copy())
+        out.append(p.array.copy())
     return np.array(out), opt, p
 
 
@@ -274,8 +274,8 @@ def test_adagrad():
 def test_adagrad_creates_its_state_at_construction_like_torch():
     p = autograd.tensor([1.0, 2.0], requires_grad=True)
     opt = optim.Adagrad([p], initial_accumulator_value=0.5)
-    np.testing.assert_array_equal(opt.state[p]["sum"].data, [0.5, 0.5])
-    assert float(opt.state[p]["step"].data) == 0
+    np.testing.assert_array_equal(opt.state[p]["sum"].array, [0.5, 0.5])
+    assert float(opt.state[p]["step"].array) == 0
 
 
 def test_adadelta():
@@ -345,7 +345,7 @@ def test_asgd_averages_after_t0():
     got, opt, p = run(lambda p: optim.ASGD(p, lr=lr, lambd=lambd, alpha=alpha, t0=t0, weight_decay=wd), steps)
     np.testing.assert_allclose(got, reference(rule, steps), rtol=1e-10)
     # μ = 1/(t − 1 − t0) makes ax the running mean of the iterates from step t0 + 2 on (got[k] is step k + 1)
-    np.testing.assert_allclose(opt.state[p]["ax"].data, got[t0 + 1 :].mean(axis=0), rtol=1e-6)
+    np.testing.assert_allclose(opt.state[p]["ax"].array, got[t0 + 1 :].mean(axis=0), rtol=1e-6)
 
 
 @pytest.mark.parametrize("shape", [(6,), (4, 5), (2, 3, 4)])
@@ -405,7 +405,7 @@ FIRST_ORDER = [
 def test_float32_stays_float32_and_tracks_float64(cls, kw):
     got32, opt, p = run(lambda p: cls(p, **kw), 5, dtype=np.float32)
     got64, _, _ = run(lambda p: cls(p, **kw), 5, dtype=np.float64)
-    assert p.data.dtype == np.float32 and got32.dtype == np.float32
+    assert p.array.dtype == np.float32 and got32.dtype == np.float32
     for key, value in opt.state[p].items():
         if key != "step" and isinstance(value, autograd.Tensor) and value.ndim > 0:
             assert value.dtype == np.float32, key

@@ -50,8 +50,8 @@ SOLVERS = [
 def test_rosenbrock_from_the_classic_start(cls, kw):
     x = autograd.tensor(np.array([-1.5, 2.0]), requires_grad=True)  # float64
     opt = minimise(cls, x, rosenbrock, 3, max_iter=100, tolerance_grad=1e-12, tolerance_change=1e-15, **kw)
-    np.testing.assert_allclose(x.data, [1.0, 1.0], atol=1e-6)
-    assert rosenbrock(x.data) < 1e-12
+    np.testing.assert_allclose(x.array, [1.0, 1.0], atol=1e-6)
+    assert rosenbrock(x.array) < 1e-12
     state = opt.state[x]
     assert 0 < state["n_iter"] <= 300 and state["func_evals"] >= state["n_iter"]
 
@@ -64,7 +64,7 @@ def test_newton_needs_fewer_iterations_than_bfgs_and_cg_on_rosenbrock():
         # one iteration per step, each with a full line-search budget
         opt = cls([x], max_iter=1, max_eval=26, tolerance_grad=1e-12, tolerance_change=1e-15, **kw)
         n = 0
-        while np.abs(x.data - 1).max() >= 1e-6 and n < 1000:
+        while np.abs(x.array - 1).max() >= 1e-6 and n < 1000:
             opt.step(_closure(opt, x, rosenbrock))
             n += 1
         iters[cls.__name__] = n
@@ -90,8 +90,8 @@ def test_newton_hessian_is_the_analytic_one():
     opt = optim.Newton([x])
     loss, grad, hess = opt.hessian(lambda: rosenbrock(x))
     assert loss == pytest.approx(rosenbrock(np.array([-1.2, 1.0])))
-    np.testing.assert_allclose(grad, rosenbrock_grad(x.data), rtol=1e-12)
-    np.testing.assert_allclose(hess, rosenbrock_hessian(x.data), rtol=1e-12)
+    np.testing.assert_allclose(grad, rosenbrock_grad(x.array), rtol=1e-12)
+    np.testing.assert_allclose(hess, rosenbrock_hessian(x.array), rtol=1e-12)
 
 
 def test_newton_hessian_across_several_parameters():
@@ -105,7 +105,7 @@ def test_newton_hessian_across_several_parameters():
         return (w * w * b).sum() + (w[0, 0] * w[1, 1]) + 3.0 * c.sum()
 
     _, grad, hess = opt.hessian(loss_fn)
-    wv, bv = w.data.ravel(), b.data[0]
+    wv, bv = w.array.ravel(), b.array[0]
     expected = np.zeros((6, 6))
     expected[:4, :4] = 2 * bv * np.eye(4)
     expected[0, 3] = expected[3, 0] = 1.0
@@ -125,7 +125,7 @@ def test_one_newton_step_is_the_lecture_update():
     hess = rosenbrock_hessian(start)
     assert np.all(np.linalg.eigvalsh(hess) > 0)  # positive definite here: no damping
     expected = start - eta * np.linalg.solve(hess, rosenbrock_grad(start))
-    np.testing.assert_allclose(x.data, expected, rtol=1e-12)
+    np.testing.assert_allclose(x.array, expected, rtol=1e-12)
     assert opt.state[x]["damping"] == 0.0
 
 
@@ -152,7 +152,7 @@ def test_lecture_004_hessian_technique_needs_fewer_iterations_than_gradient_desc
             else:
                 closure()
                 opt.step()
-            if np.abs(x.data - x_star).max() < 1e-8:
+            if np.abs(x.array - x_star).max() < 1e-8:
                 return n
         return None
 
@@ -170,13 +170,13 @@ def test_newton_damps_an_indefinite_hessian_and_still_descends():
 
     x = autograd.tensor(np.array([0.5, 0.3]), requires_grad=True)
     opt = optim.Newton([x], max_iter=1)
-    before = loss_fn(x.data.copy())
+    before = loss_fn(x.array.copy())
     opt.step(lambda: loss_fn(x))
     assert opt.state[x]["damping"] > 0
-    assert loss_fn(x.data) < before
+    assert loss_fn(x.array) < before
     for _ in range(30):
         opt.step(lambda: loss_fn(x))
-    np.testing.assert_allclose(x.data, [0.0, np.sqrt(2)], atol=1e-6)
+    np.testing.assert_allclose(x.array, [0.0, np.sqrt(2)], atol=1e-6)
 
 
 def test_damped_cholesky_shift():
@@ -204,7 +204,7 @@ def test_newton_explains_what_its_closure_must_return():
     with pytest.raises(RuntimeError, match="Tensor attached"):
         opt.step(lambda: 3.0)
     opt.step(lambda: ((x - 3) ** 4).sum())  # the right form; float32 works too
-    assert np.all(np.abs(x.data - 3) < 1.0)
+    assert np.all(np.abs(x.array - 3) < 1.0)
 
 
 # -- the line search ---------------------------------------------------------------------------------------
@@ -249,9 +249,9 @@ def test_bfgs_inverse_hessian_converges_to_the_true_inverse_on_a_quadratic():
 
     x = autograd.tensor(np.array([3.0, -2.0, 1.0]), requires_grad=True)
     opt = minimise(optim.BFGS, x, loss_fn, 1, max_iter=50, tolerance_grad=1e-13)
-    np.testing.assert_allclose(x.data, np.linalg.solve(hess, np.ones(3)), atol=1e-9)
+    np.testing.assert_allclose(x.array, np.linalg.solve(hess, np.ones(3)), atol=1e-9)
     # with exact line searches BFGS recovers H⁻¹ after n steps on a quadratic; strong Wolfe comes close
-    np.testing.assert_allclose(opt.state[x]["inv_hessian"].data, np.linalg.inv(hess), atol=0.05)
+    np.testing.assert_allclose(opt.state[x]["inv_hessian"].array, np.linalg.inv(hess), atol=0.05)
 
 
 def test_conjugate_gradient_solves_a_quadratic_in_n_steps_with_exact_line_searches():
@@ -268,4 +268,4 @@ def test_conjugate_gradient_solves_a_quadratic_in_n_steps_with_exact_line_search
     opt = optim.ConjugateGradient([x], max_iter=6, max_eval=1000, restart=100, tolerance_grad=1e-14)
     opt.line_search_c2 = 1e-6  # nearly exact line searches
     opt.step(_closure(opt, x, loss_fn))
-    np.testing.assert_allclose(x.data, np.linalg.solve(hess, b.data), atol=1e-6)
+    np.testing.assert_allclose(x.array, np.linalg.solve(hess, b.array), atol=1e-6)

@@ -98,13 +98,13 @@ def test_round_trip_resumes_the_identical_trajectory(cls, kw):
 
     first, opt = run(cls, kw, 4)
     saved = opt.state_dict()
-    fresh = [autograd.tensor(p.data.copy(), requires_grad=True) for p in first]
+    fresh = [autograd.tensor(p.array.copy(), requires_grad=True) for p in first]
     resumed_opt = cls(fresh, **kw)
     resumed_opt.load_state_dict(saved)
     run(cls, kw, 3, fresh, resumed_opt)
 
     for a, b in zip(straight, fresh, strict=True):
-        np.testing.assert_array_equal(a.data, b.data)
+        np.testing.assert_array_equal(a.array, b.array)
 
 
 @pytest.mark.parametrize("cls, kw", OPTIMISERS[:14], ids=IDS[:14])
@@ -112,10 +112,10 @@ def test_loaded_state_is_a_copy(cls, kw):
     params, opt = run(cls, kw, 2)
     other = cls(params, **kw)
     other.load_state_dict(opt.state_dict())
-    before = {k: v.data.copy() for k, v in other.state[params[0]].items() if isinstance(v, autograd.Tensor)}
+    before = {k: v.array.copy() for k, v in other.state[params[0]].items() if isinstance(v, autograd.Tensor)}
     run(cls, kw, 2, params, opt)  # advancing the original must not touch the copy
     for key, value in before.items():
-        np.testing.assert_array_equal(other.state[params[0]][key].data, value)
+        np.testing.assert_array_equal(other.state[params[0]][key].array, value)
 
 
 def test_load_restores_hyperparameters_but_keeps_the_new_parameters():
@@ -155,10 +155,10 @@ def test_round_trip_through_nn_save_and_load(cls, kw, tmp_path):
 
     first, opt = run(cls, kw, 3)
     nn.save(opt.state_dict(), tmp_path / "opt.npz")
-    fresh = [autograd.tensor(p.data.copy(), requires_grad=True) for p in first]
+    fresh = [autograd.tensor(p.array.copy(), requires_grad=True) for p in first]
     resumed = cls(fresh, **kw)
     resumed.load_state_dict(nn.load(tmp_path / "opt.npz"))
     run(cls, kw, 3, fresh, resumed)
 
     for a, b in zip(straight, fresh, strict=True):
-        np.testing.assert_array_equal(a.data, b.data)
+        np.testing.assert_array_equal(a.array, b.array)

@@ -58,19 +58,19 @@ def test_first_order_step_for_step(name, kw):
     our_opt, their_opt = getattr(optim, name)(ours, **kw), getattr(torch.optim, name)(theirs, **kw)
     for k in range(25):
         for p, t, off in zip(ours, theirs, OFFSETS, strict=True):
-            p.grad = autograd.tensor(pseudo_grad(p.data, off, k))
+            p.grad = autograd.tensor(pseudo_grad(p.array, off, k))
             t.grad = torch.from_numpy(pseudo_grad(t.detach().numpy(), off, k))
         our_opt.step()
         their_opt.step()
         for p, t in zip(ours, theirs, strict=True):
-            np.testing.assert_allclose(p.data, t.detach().numpy(), rtol=1e-5, atol=1e-6)
+            np.testing.assert_allclose(p.array, t.detach().numpy(), rtol=1e-5, atol=1e-6)
 
     for p, t in zip(ours, theirs, strict=True):
         assert p.dtype == np.float32
         mine, torchs = our_opt.state[p], their_opt.state[t]
         assert set(mine) == set(torchs)  # the same state, under the same names
         for key, value in torchs.items():
-            np.testing.assert_allclose(mine[key].data, value.numpy(), rtol=1e-4, atol=1e-6, err_msg=key)
+            np.testing.assert_allclose(mine[key].array, value.numpy(), rtol=1e-4, atol=1e-6, err_msg=key)
 
 
 @pytest.mark.parametrize(
@@ -125,7 +125,7 @@ def test_lbfgs_matches_torch_in_float64(line_search_fn):
         their_loss = their_opt.step(closure(their_opt, theirs))
         # the same iterations and evaluations; rounding differences (1e-14 at first) grow along the valley
         assert our_loss.item() == pytest.approx(their_loss.item(), rel=1e-7)
-        np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-7)
+        np.testing.assert_allclose(ours.array, theirs.detach().numpy(), rtol=1e-7)
         assert our_opt.state[ours]["func_evals"] == their_opt.state[theirs]["func_evals"]
         assert our_opt.state[ours]["n_iter"] == their_opt.state[theirs]["n_iter"]
 
@@ -148,11 +148,11 @@ def test_loads_a_torch_state_dict():
     our_opt = optim.Adam([ours], lr=0.05, amsgrad=True)
     our_opt.load_state_dict(saved)
     for k in range(3, 8):
-        g = pseudo_grad(ours.data, offset, k)
+        g = pseudo_grad(ours.array, offset, k)
         ours.grad, theirs.grad = autograd.tensor(g), torch.from_numpy(g.copy())
         our_opt.step()
         their_opt.step()
-    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-6)
+    np.testing.assert_allclose(ours.array, theirs.detach().numpy(), rtol=1e-6)
 
 
 SCHEDULERS = [

@@ -32,9 +32,9 @@ def test_tensor_dataset_items_are_rows_of_every_tensor_with_dtypes_kept():
     assert len(ds) == 4
     x2, y2 = ds[2]
     assert isinstance(x2, autograd.Tensor) and isinstance(y2, autograd.Tensor)
-    np.testing.assert_array_equal(x2.data, [6.0, 7.0, 8.0])
-    assert x2.data.dtype == np.float32 and tuple(x2.shape) == (3,)
-    assert y2.data.dtype == np.int64 and tuple(y2.shape) == () and int(y2.data) == 4
+    np.testing.assert_array_equal(x2.array, [6.0, 7.0, 8.0])
+    assert x2.array.dtype == np.float32 and tuple(x2.shape) == (3,)
+    assert y2.array.dtype == np.int64 and tuple(y2.shape) == () and int(y2.array) == 4
     assert len(ds.tensors) == 2 and all(isinstance(t, autograd.Tensor) for t in ds.tensors)
 
 
@@ -62,7 +62,7 @@ def test_subset_maps_indices_and_keeps_the_fast_path_only_when_available():
     base = TensorDataset(np.arange(10) * 2)
     sub = Subset(base, [9, 2, 5])
     assert len(sub) == 3
-    assert int(sub[0][0].data) == 18 and int(sub[2][0].data) == 10
+    assert int(sub[0][0].array) == 18 and int(sub[2][0].array) == 10
     np.testing.assert_array_equal(sub.fetch_batch(np.array([2, 0]))[0], [10, 18])
     assert not hasattr(Subset(Squares(5), [1, 2]), "fetch_batch")
     assert Subset(Squares(5), [4, 1])[0] == (4, 16)

@@ -57,12 +57,12 @@ def test_digits_dataset_vectors_and_images():
     flat, images = Digits(), Digits(as_images=True)
     assert len(flat) == len(images) == 1797
     x, y = flat[5]
-    assert tuple(x.shape) == (64,) and int(y.data) == 5
+    assert tuple(x.shape) == (64,) and int(y.array) == 5
     img, _ = images[5]
-    assert tuple(img.shape) == (1, 8, 8) and img.data.dtype == np.float32
-    np.testing.assert_array_equal(img.data.reshape(64), x.data)
+    assert tuple(img.shape) == (1, 8, 8) and img.array.dtype == np.float32
+    np.testing.assert_array_equal(img.array.reshape(64), x.array)
     xb, yb = next(iter(DataLoader(images, batch_size=32, shuffle=True, generator=Generator(0))))
-    assert tuple(xb.shape) == (32, 1, 8, 8) and tuple(yb.shape) == (32,) and yb.data.dtype == np.int64
+    assert tuple(xb.shape) == (32, 1, 8, 8) and tuple(yb.shape) == (32,) and yb.array.dtype == np.int64
 
 
 # --- generators ---------------------------------------------------------------------------------------------

@@ -87,20 +87,20 @@ def test_mnist_scales_pixels_and_adds_a_channel(tmp_path):
     ds = MNIST(tmp_path / "train-images-idx3-ubyte", tmp_path / "train-labels-idx1-ubyte")
     assert len(ds) == 6
     x, y = ds[3]
-    assert tuple(x.shape) == (1, 4, 5) and x.data.dtype == np.float32
-    np.testing.assert_allclose(x.data[0], images[3] / 255.0, rtol=1e-6)
-    assert y.data.dtype == np.int64 and int(y.data) == labels[3]
+    assert tuple(x.shape) == (1, 4, 5) and x.array.dtype == np.float32
+    np.testing.assert_allclose(x.array[0], images[3] / 255.0, rtol=1e-6)
+    assert y.array.dtype == np.int64 and int(y.array) == labels[3]
     flat = MNIST(tmp_path / "train-images-idx3-ubyte", tmp_path / "train-labels-idx1-ubyte", flatten=True)
     assert tuple(flat[0][0].shape) == (20,)
     xb, yb = next(iter(DataLoader(ds, batch_size=4, shuffle=True, generator=Generator(0))))
-    assert tuple(xb.shape) == (4, 1, 4, 5) and 0.0 <= xb.data.min() and xb.data.max() <= 1.0
+    assert tuple(xb.shape) == (4, 1, 4, 5) and 0.0 <= xb.array.min() and xb.array.max() <= 1.0
 
 
 def test_mnist_from_dir_finds_standard_names_plain_gzipped_or_torchvision_layout(tmp_path):
     _, train_labels = write_mnist(tmp_path / "plain", "train", n=6)
     _, test_labels = write_mnist(tmp_path / "tv" / "MNIST" / "raw", "t10k", n=3, gz=True)
     train = MNIST.from_dir(tmp_path / "plain")
-    assert len(train) == 6 and [int(train[i][1].data) for i in range(6)] == train_labels.tolist()
+    assert len(train) == 6 and [int(train[i][1].array) for i in range(6)] == train_labels.tolist()
     assert len(MNIST.from_dir(tmp_path / "tv", train=False)) == 3
     with pytest.raises(FileNotFoundError, match="t10k-images-idx3-ubyte.*nothing is downloaded"):
         MNIST.from_dir(tmp_path / "plain", train=False)

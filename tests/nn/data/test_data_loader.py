@@ -42,7 +42,7 @@ class Wrapped(Dataset):
 
 def epoch_indices(loader):
     """The sample indices an epoch visits, read from an index-valued TensorDataset."""
-    return [int(i) for (batch,) in loader for i in batch.data]
+    return [int(i) for (batch,) in loader for i in batch.array]
 
 
 @pytest.mark.parametrize(
@@ -73,7 +73,7 @@ def test_len_counts_batches_with_and_without_drop_last(n, batch_size, drop_last,
 def test_an_epoch_visits_every_index_once_in_full_batches(n, batch_size, shuffle, drop_last, fast):
     ds = TensorDataset(np.arange(n))
     loader = DataLoader(ds if fast else Wrapped(ds), batch_size, shuffle=shuffle, drop_last=drop_last)
-    sizes = [len(batch.data) for (batch,) in loader]
+    sizes = [len(batch.array) for (batch,) in loader]
     seen = epoch_indices(loader)
     assert len(sizes) == len(loader)
     assert all(s == batch_size for s in sizes[:-1])
@@ -125,14 +125,14 @@ def test_fast_path_never_calls_getitem_and_matches_the_per_sample_path(monkeypat
     fast = list(DataLoader(ds, batch_size=8, shuffle=True, generator=Generator(3)))
     # Through random_split's Subset too.
     (sub,) = random_split(ds, [1.0], generator=Generator(0))
-    assert sum(len(xb.data) for xb, _ in DataLoader(sub, batch_size=10)) == 37
+    assert sum(len(xb.array) for xb, _ in DataLoader(sub, batch_size=10)) == 37
 
     assert len(fast) == len(slow) == 5
     for (xf, yf), (xs, ys) in zip(fast, slow, strict=True):
         assert isinstance(xf, autograd.Tensor) and isinstance(yf, autograd.Tensor)
-        assert xf.data.dtype == xs.data.dtype == np.float32 and yf.data.dtype == ys.data.dtype == np.int64
-        np.testing.assert_array_equal(xf.data, xs.data)
-        np.testing.assert_array_equal(yf.data, ys.data)
+        assert xf.array.dtype == xs.array.dtype == np.float32 and yf.array.dtype == ys.array.dtype == np.int64
+        np.testing.assert_array_equal(xf.array, xs.array)
+        np.testing.assert_array_equal(yf.array, ys.array)
 
 
 def test_custom_dataset_of_array_and_int_collates_into_a_tuple_of_tensors():
@@ -141,10 +141,10 @@ def test_custom_dataset_of_array_and_int_collates_into_a_tuple_of_tensors():
     assert ds.calls == 10
     xb, yb = batches[0]
     assert isinstance(batches[0], tuple)
-    assert tuple(xb.shape) == (4, 3) and xb.data.dtype == np.float32
-    assert yb.data.dtype == np.int64
-    np.testing.assert_array_equal(yb.data, [0, 1, 2, 3])
-    np.testing.assert_array_equal(batches[-1][0].data, ds.X[8:])
+    assert tuple(xb.shape) == (4, 3) and xb.array.dtype == np.float32
+    assert yb.array.dtype == np.int64
+    np.testing.assert_array_equal(yb.array, [0, 1, 2, 3])
+    np.testing.assert_array_equal(batches[-1][0].array, ds.X[8:])
 
 
 def test_a_collate_fn_gets_the_list_of_samples_even_for_a_tensor_dataset():
@@ -156,24 +156,24 @@ def test_a_collate_fn_gets_the_list_of_samples_even_for_a_tensor_dataset():
 
     batches = list(DataLoader(TensorDataset(np.arange(7)), batch_size=3, collate_fn=collate))
     assert seen == [3, 3, 1]
-    assert int(batches[2][0][0].data) == 6
+    assert int(batches[2][0][0].array) == 6
 
 
 def test_default_collate_handles_nested_structures():
     Pair = namedtuple("Pair", "image label")
     out = default_collate([Pair(np.ones(2, np.float32), 1), Pair(np.zeros(2, np.float32), 0)])
     assert isinstance(out, Pair) and tuple(out.image.shape) == (2, 2)
-    np.testing.assert_array_equal(out.label.data, [1, 0])
+    np.testing.assert_array_equal(out.label.array, [1, 0])
 
     out = default_collate([{"x": 1.5, "name": "a"}, {"x": 2.5, "name": "b"}])
-    assert out["name"] == ["a", "b"] and out["x"].data.dtype == np.float64  # Python floats: float64, as torch
+    assert out["name"] == ["a", "b"] and out["x"].array.dtype == np.float64  # Python floats: float64, as torch
 
     out = default_collate([[np.float32(1), True], [np.float32(2), False]])
-    assert isinstance(out, list) and out[0].data.dtype == np.float32 and out[1].data.dtype == np.bool_
+    assert isinstance(out, list) and out[0].array.dtype == np.float32 and out[1].array.dtype == np.bool_
 
     t = default_collate([autograd.Tensor(np.ones((2, 3))), autograd.Tensor(np.zeros((2, 3)))])
     assert isinstance(t, autograd.Tensor) and tuple(t.shape) == (2, 2, 3)
-    np.testing.assert_array_equal(t.data[0], np.ones((2, 3)))
+    np.testing.assert_array_equal(t.array[0], np.ones((2, 3)))
 
 
 def test_default_collate_explains_what_it_cannot_batch():
@@ -197,8 +197,8 @@ def test_default_collate_keeps_the_graph_of_tensors_that_require_grad():
     batch = default_collate([a, b])
     assert batch.requires_grad
     (batch * autograd.Tensor(np.array([[1.0], [2.0]]))).sum().backward()
-    np.testing.assert_array_equal(a.grad.data, [1, 1, 1])
-    np.testing.assert_array_equal(b.grad.data, [2, 2, 2])
+    np.testing.assert_array_equal(a.grad.array, [1, 1, 1])
+    np.testing.assert_array_equal(b.grad.array, [2, 2, 2])
 
 
 def test_tensor_dataset_items_and_batches_are_data_not_graph():
