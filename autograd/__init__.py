@@ -9,7 +9,7 @@
     (6.0, 2.0, 5.0)
 """
 
-from . import forward_ad, functional
+from . import forward_ad, functional, graph
 from .anomaly import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .dtypes import (
     bool_ as bool,
