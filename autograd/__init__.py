@@ -48,8 +48,16 @@ from .factories import (
     zeros,
     zeros_like,
 )
-from .function import Function
-from .grad_mode import enable_grad, graph_scope, is_grad_enabled, no_grad, set_grad_enabled
+from .function import Function, Op
+from .grad_mode import (
+    enable_grad,
+    graph_scope,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .ops import (
     abs,
@@ -59,12 +67,14 @@ from .ops import (
     amin,
     argmax,
     argmin,
+    as_strided,
     broadcast_to,
     cat,
     chunk,
     clamp,
     clip,
     cos,
+    diagonal,
     div,
     dot,
     eq,
@@ -99,6 +109,7 @@ from .ops import (
     pow,
     relu,
     reshape,
+    select,
     sigmoid,
     sign,
     sin,
@@ -113,6 +124,7 @@ from .ops import (
     sum,
     tanh,
     transpose,
+    unbind,
     unflatten,
     unsqueeze,
     var,

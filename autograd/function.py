@@ -1,16 +1,17 @@
 """``Function``: an op's forward, backward and forward-mode rule in one class — torch.autograd.Function's contract.
 
-Every built-in op is a Function subclass, and so are users' custom ops. Calling ``MyOp.apply(*args)`` runs
-``forward(ctx, *args)`` without recording; if graph recording is on and some input requires grad, the call also
-creates a graph node. The node *is* ``ctx``: an instance of the Function class that keeps the inputs in order
-(``ctx.args``), the nodes that produced them (``ctx.next_functions``, as in torch), what forward saved, and
-``needs_input_grad``. Outputs point back to it through ``grad_fn``.
+Calling ``MyOp.apply(*args)`` runs ``forward(ctx, *args)`` without recording; if recording is on and an input
+requires grad, the call also makes a graph node. The node *is* ``ctx``: an instance of the op's class that keeps its
+inputs (``ctx.args``), the nodes that produced them (``ctx.next_functions``, as in torch), what forward saved
+(``ctx.saved_tensors``) and ``ctx.needs_input_grad``. Outputs point back to it through ``grad_fn``.
 
-``backward(ctx, *grad_outputs)`` returns one gradient per forward argument (None where there is none) and is written
-with Tensor ops, so that running it while recording (``create_graph=True``) yields differentiable gradients. The
-engine reduces each gradient to its input's shape (undoing broadcasting), so a backward may return the broadcast shape.
-A built-in op whose formula reads the same on numpy arrays sets ``array_backward``: then a plain ``backward()``
-evaluates that one formula on arrays, much faster, and ``create_graph=True`` on Tensors.
+Two flavours, one mechanism:
+- ``Function`` is torch's contract, for users' own ops: forward and backward see Tensors.
+- ``Op`` is how pathgrad's built-in ops are written: ``forward`` computes on NumPy arrays; ``backward`` and ``jvp``
+  are written once with autograd's functions and operators (``grad * y``, ``matmul(g, w)``, ``sum(g, dims)``),
+  which take arrays and Tensors alike. A plain ``backward()`` gives them arrays, fast; ``create_graph=True`` gives
+  them Tensors, so the same formula is recorded and can be differentiated again. Ops called on arrays alone just
+  compute (``apply``'s first line): that is what makes one formula serve both.
 """
 
 from __future__ import annotations
@@ -26,38 +27,22 @@ from .grad_mode import _state
 from .tensor import Tensor
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+_recorded = itertools.count()  # numbers nodes in the order they are made: a node's inputs come from older nodes
 
 
 class Function:
-    """Base class of all differentiable ops. Subclass it and define static ``forward``, ``backward`` (and ``jvp``)."""
+    """Base class of differentiable ops. Subclass it and define static ``forward``, ``backward`` (and ``jvp``)."""
 
-    # Class-level defaults, so that a node only carries what differs.
-    _saved: tuple = ()
-    _saved_versions: tuple = ()
-    _freed = False
+    on_arrays = False  # False: forward and backward see Tensors (torch's contract); True: see the module docstring
+    is_view = False  # the output is a view of input 0 (shares its memory) whenever NumPy returned one
+    materialize_grads = True  # give backward zeros, not None, for outputs that got no gradient
+    sequence_nr = -1
+    scope: tuple = ()  # the Modules whose forward was running when this node was recorded (for drawing)
+    output_hooks: dict | None = None  # output index -> hooks (Tensor.register_hook on a non-leaf)
+    _saved: tuple | None = ()
+    _to_save: tuple = ()
     _non_differentiable: tuple = ()
     _creation: str | None = None
-    materialize_grads = True
-    needs_input_grad: tuple = ()
-    # The forward arguments (``args``): one or two in attributes of their own, others as the tuple given (see apply)
-    _nargs = 0
-    _arg0: Any = None
-    _arg1: Any = None
-    _args: tuple = ()
-    _saves_args = False  # save_for_backward was given exactly the args (a·b): saved_tensors returns them
-    kwargs: dict | None = None
-    _output_nrs: tuple = ()
-    # The producers of the inputs (see apply): two attributes, and a tuple only for ops with more inputs
-    _producer0: Function | None = None
-    _producer1: Function | None = None
-    _more_producers: tuple = ()
-    scope: tuple = ()
-    output_hooks: dict | None = None  # output index -> hooks (Tensor.register_hook on a non-leaf)
-    sequence_nr = -1  # the order of recording: a node's inputs were all made by nodes with smaller numbers
-    # Set by ops whose backward formula is written with what numpy arrays and Tensors share (operators, ``.mT``,
-    # ``.reshape``, ``.sum(dim)``, the helpers in ``ops/_util.py``). Without create_graph the engine then runs it on
-    # plain arrays, skipping the Tensor bookkeeping; other Functions (users' too) always get Tensors.
-    array_backward = False
 
     # ---- the contract a subclass fills in -------------------------------------------------------------------------
     @staticmethod
@@ -65,67 +50,57 @@ class Function:
         raise NotImplementedError("a Function subclass must define forward(ctx, *args)")
 
     @staticmethod
-    def backward(ctx: Function, *grad_outputs: Tensor) -> Any:
+    def backward(ctx: Function, *grad_outputs: Any) -> Any:
         raise NotImplementedError("a Function subclass must define backward(ctx, *grad_outputs)")
 
     @staticmethod
-    def jvp(ctx: Function, *tangents: Tensor | None) -> Any:
+    def jvp(ctx: Function, *tangents: Any) -> Any:
         raise NotImplementedError("this Function defines no forward-mode rule (jvp)")
 
     # ---- ctx API used inside forward/backward ---------------------------------------------------------------------
-    def save_for_backward(self, *tensors: Tensor | None) -> None:
-        """Keep tensors for backward; an in-place change to one of them before backward is detected."""
-        # Both inputs of a binary op (a·b): no tuple of their own, one object fewer per node
-        self._saves_args = len(tensors) == 2 == self._nargs and tensors[0] is self._arg0 and tensors[1] is self._arg1
-        versions = ()  # the versions saved_tensors checks against: () while all are 0, the usual case
-        for t in tensors:
-            if t is not None and t._version:
-                versions = tuple([0 if t is None else t._version for t in tensors])
-                break
-        self._saved, self._saved_versions = () if self._saves_args else tensors, versions
+    def save_for_backward(self, *values: Any) -> None:
+        """Keep inputs or outputs (or other values) for backward; changing a kept input or output in place before
+        backward is detected there."""
+        self._to_save = values
 
     @property
     def saved_tensors(self) -> tuple:
-        if self._freed:
+        """What forward saved, checked against later in-place changes: arrays for an Op's backward on arrays,
+        Tensors otherwise (an output comes back with this node as its grad_fn, so second derivatives flow)."""
+        if self._saved is None:
             raise RuntimeError(
                 f"{self.name()}: trying to backward through the graph a second time (or to read saved tensors "
-                "after they were freed). Pass retain_graph=True to the first backward() if you need a second one."
-            )
-        saved, versions = self.args if self._saves_args else self._saved, self._saved_versions
-        for i, t in enumerate(saved):
-            if t is not None and t._version != (versions[i] if versions else 0):
-                v = versions[i] if versions else 0
+                "after they were freed). Pass retain_graph=True to the first backward() if you need a second one.")
+        for i, (array, _, counter, version) in enumerate(self._saved):
+            if counter is not None and counter[0] != version:
                 raise RuntimeError(
-                    f"one of the variables needed for gradient computation has been modified by an inplace "
-                    f"operation: saved tensor {i} of {self.name()} (shape {t.shape}) is at version {t._version}; "
-                    f"expected version {v} instead. Use an out-of-place op (x = x + y, not x += y) before backward."
-                )
-        return saved
+                    "one of the variables needed for gradient computation has been modified by an inplace "
+                    f"operation: saved tensor {i} of {self.name()} (shape {array.shape}) is at version {counter[0]}; "
+                    f"expected version {version} instead. Use an out-of-place op (x = x + y, not x += y), or clone "
+                    "it before changing it.")
+        if self.on_arrays and not _state.enabled:  # an Op's formula on arrays
+            return tuple(array for array, *_ in self._saved)
+        return tuple(self._unpack(*entry) for entry in self._saved)
 
-    def mark_non_differentiable(self, *tensors: Tensor) -> None:
-        self._non_differentiable = tensors
+    def _unpack(self, array: Any, source: Any, counter: list | None, version: int | None) -> Any:
+        if array is None or isinstance(source, Tensor):  # nothing, or an input
+            return source
+        if source is None:  # a constant: a Python number, or an array made in forward (a mask, an index)
+            return Tensor._make(array) if isinstance(array, np.ndarray) else array
+        out = Tensor._make(array)  # output number ``source``: rebuilt, not kept, so that node and output don't hold
+        out._grad_fn, out._output_nr, out._counter = self, source, counter  # each other
+        return out
+
+    def mark_non_differentiable(self, *outputs: Any) -> None:
+        self._non_differentiable = outputs
 
     def set_materialize_grads(self, value: bool) -> None:
         self.materialize_grads = value
 
     @property
-    def args(self) -> tuple:
-        """The arguments forward was called with, in order: input Tensors and constants (dims, shapes, ...)."""
-        n = self._nargs
-        if n == 2:
-            return (self._arg0, self._arg1)
-        return (self._arg0,) if n == 1 else self._args
-
-    @property
-    def _producers(self) -> tuple:
-        """The node that made each input (None for leaves and constants), as recorded; zipped with ``args``
-        (a one-input node has a spare None at the end)."""
-        return (self._producer0, self._producer1, *self._more_producers)
-
-    @property
     def next_functions(self) -> tuple:
         """``(producer node, output index)`` for each forward argument; ``(None, 0)`` for leaves and constants."""
-        return tuple(zip(self._producers, self._output_nrs))
+        return self._edges
 
     @classmethod
     def name(cls) -> str:
@@ -137,120 +112,116 @@ class Function:
     # ---- running an op --------------------------------------------------------------------------------------------
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
-        # This runs for every op: it is written for speed (one pass over args, no generators).
-        state = _state
-        ctx = cls.__new__(cls)
-        # The cyclic garbage collector walks every live object, repeatedly, and runs more often the more objects
-        # there are, so a graph node allocates as few as it can: the usual one or two arguments go into attributes
-        # (so do their producers below), and the small metadata tuples, which repeat across nodes, are shared.
-        n = ctx._nargs = len(args)
-        if n == 1:
-            ctx._arg0 = args[0]
-        elif n == 2:
-            ctx._arg0, ctx._arg1 = args
-        else:
-            ctx._args = args
-        prev = state.enabled
-        record = False
-        if prev:
-            # The edges, fixed now: for each input, whether it wants a gradient, the node that made it (None for
-            # leaves and constants) and which output of that node it is. Were they read at backward time from the
-            # inputs instead, an in-place op (d += ...) that later gives an input a new history would redirect them.
-            needs, producers, nrs = [], [], []
-            for a in args:
-                if isinstance(a, Tensor) and a.requires_grad:
-                    record = True
-                    needs.append(True)
-                    producers.append(a.grad_fn)
-                    nrs.append(a._output_nr)
-                else:
-                    needs.append(False)
-                    producers.append(None)
-                    nrs.append(0)
-        state.enabled = False
+        ctx = cls()
+        if cls.on_arrays and not any(isinstance(a, Tensor) for a in args):
+            ctx.needs_input_grad = (False,) * len(args)  # plain arrays in: plain arrays out, nothing to record
+            return cls.forward(ctx, *args, **kwargs)
+        record = _state.enabled and any(isinstance(a, Tensor) and a.requires_grad for a in args)
+        tangents = _state.fw_level > 0 and any(isinstance(a, Tensor) and a._fw_grad is not None for a in args)
+        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and (record and a.requires_grad or tangents)
+                                     for a in args)
+        inputs = [a.array if cls.on_arrays and isinstance(a, Tensor) else a for a in args]
+        prev, _state.enabled = _state.enabled, False  # forward's own ops are not recorded: the op is one node
         try:
-            raw = cls.forward(ctx, *args, **kwargs)
+            raw = cls.forward(ctx, *inputs, **kwargs)
         except ValueError as e:
             raise ValueError(_forward_error(cls, args, e)) from e
         finally:
-            state.enabled = prev
-
-        single = raw.__class__ is not tuple
-        if single:
-            outs = (Tensor._make(raw) if raw.__class__ is np.ndarray else _as_output(raw, args),)
-        else:
-            outs = tuple([_as_output(o, args) for o in raw])
-
+            _state.enabled = prev
+        outputs = tuple(_as_output(o, args) for o in raw) if raw.__class__ is tuple else (_as_output(raw, args),)
+        if cls.is_view:
+            _mark_view(cls, args, outputs[0])
+        if record or tangents:
+            raws = raw if raw.__class__ is tuple else (raw,)
+            ctx._saved = tuple(_saved_entry(v, args, inputs, raws, outputs) for v in ctx._to_save)
         if record:
-            ctx.sequence_nr = next(_recorded)
-            if kwargs:
-                ctx.kwargs = kwargs
-            if n:
-                ctx._producer0 = producers[0]
-                if n > 1:
-                    ctx._producer1 = producers[1]
-                    if n > 2:
-                        ctx._more_producers = tuple(producers[2:])
-            ctx.needs_input_grad = _shared(tuple(needs))
-            ctx._output_nrs = _shared(tuple(nrs))
-            if single:  # the usual case, without the loop below
-                o = outs[0]
-                data = o.array
-                meta = ((data.shape, data.dtype),)
-                if data.dtype.kind == "f" and not (ctx._non_differentiable and _listed(o, ctx._non_differentiable)):
-                    o.grad_fn, o.requires_grad, o._output_nr = ctx, True, 0
-            else:
-                meta = []
-                nondiff = ctx._non_differentiable
-                for i, o in enumerate(outs):
-                    data = o.array
-                    meta.append((data.shape, data.dtype))
-                    if data.dtype.kind == "f" and not (nondiff and _listed(o, nondiff)):
-                        o.grad_fn, o.requires_grad, o._output_nr = ctx, True, i
-                meta = tuple(meta)
-            ctx.output_meta = _shared(meta)
-            if state.scope:
-                ctx.scope = state.scope
-        if state.anomaly:
-            _check_forward(cls, ctx, outs, record)
-        if state.fw_level:
-            _propagate_tangents(cls, ctx, args, outs)
-        return outs[0] if single else outs
+            ctx._record(args, kwargs, outputs)
+        if _state.anomaly:
+            _check_forward(cls, ctx, outputs, record)
+        if tangents:
+            _propagate_tangents(ctx, args, outputs)
+        return outputs[0] if raw.__class__ is not tuple else outputs
+
+    def _record(self, args: tuple, kwargs: dict, outputs: tuple) -> None:
+        """Make this ctx a graph node: its edges to the inputs' producers, fixed now (an in-place op may later give
+        an input a new history), and its outputs' grad_fn."""
+        self.sequence_nr = next(_recorded)
+        self.args, self.kwargs, self.scope = args, kwargs, _state.scope
+        self._edges = tuple((a.grad_fn, a._output_nr) if needed else (None, 0)
+                            for a, needed in zip(args, self.needs_input_grad))
+        self.output_meta = tuple((o.array.shape, o.array.dtype) for o in outputs)
+        for i, o in enumerate(outputs):
+            if o.array.dtype.kind == "f" and not any(o is t or o.array is t for t in self._non_differentiable):
+                o._grad_fn, o._output_nr = self, i
+
+    def _call(self, rule: Any, values: list) -> tuple:
+        """Run ``rule`` (backward or jvp) on ``values`` (gradients or tangents) as this op expects them: an Op takes
+        what it is given; a Function (torch's contract) takes Tensors, and returns arrays where it got arrays."""
+        if self.on_arrays:
+            results = rule(self, *values)
+        elif any(isinstance(v, Tensor) for v in values):
+            results = rule(self, *values)
+        else:
+            results = rule(self, *[None if v is None else Tensor._make(np.asarray(v)) for v in values])
+            results = tuple(r.array if isinstance(r, Tensor) else r for r in _tuple(results))
+        return _tuple(results)
+
+    def _output_moved(self, out: Tensor, to: Tensor) -> None:
+        """An in-place op wrote its output ``out`` into ``to``'s memory: a saved output is ``to`` from now on, so a
+        later change to ``to`` is caught."""
+        self._saved = tuple((to.array, s, to._counter, to._counter[0]) if c is out._counter else (a, s, c, v)
+                            for a, s, c, v in self._saved)
+
+    def _free(self) -> None:
+        """Drop what forward saved (backward ran, retain_graph=False)."""
+        self._saved = None
 
 
-_recorded = itertools.count()
-_SHARED: dict = {}
+class Op(Function):
+    """A built-in op: forward on NumPy arrays; backward and jvp written with autograd's functions and operators."""
+
+    on_arrays = True
 
 
-def _shared(t: tuple) -> tuple:
-    """One canonical copy of a small immutable tuple of constants."""
-    got = _SHARED.get(t)
-    if got is None:
-        if len(_SHARED) < 4096:
-            _SHARED[t] = t
-        return t
-    return got
-
-
-def _listed(o: Tensor, tensors: tuple) -> bool:
-    return any(o is t for t in tensors)
+def _tuple(x: Any) -> tuple:
+    return x if x.__class__ is tuple else (x,)
 
 
 def _as_output(o: Any, args: tuple) -> Tensor:
     """A forward's return value as a new output Tensor (numpy returns scalars for 0-d results: made arrays again)."""
     if isinstance(o, Tensor):
-        for a in args:
-            if o is a:  # an input returned as is: the output must be a new tensor object
-                return Tensor._make(o.array)
-        return o
-    return Tensor._make(np.asarray(o))
+        return Tensor._make(o.array) if any(o is a for a in args) else o  # an input returned: a new tensor object
+    return Tensor._make(o if o.__class__ is np.ndarray else np.asarray(o))
+
+
+def _mark_view(cls: type, args: tuple, out: Tensor) -> None:
+    """If NumPy's result shares input 0's memory, ``out`` is a view of that input's base, as in torch: the same
+    storage and version counter, and the chain of view ops that makes it from the base (replayed on new history)."""
+    x = args[0]
+    if isinstance(x, Tensor) and np.may_share_memory(out.array, x.array):
+        base = x if x._base is None else x._base
+        out._base, out._counter, out._base_history = base, base._counter, base._grad_fn
+        out._view_fn = (x._view_fn if x._base is not None else ()) + ((cls, args[1:]),)
+
+
+def _saved_entry(value: Any, args: tuple, inputs: list, raws: tuple, outputs: tuple) -> tuple:
+    """(array, source, version counter, version now): source is the input Tensor, the output number, or None."""
+    if value is None:
+        return None, None, None, None
+    for a, v in zip(args, inputs):
+        if isinstance(a, Tensor) and (value is a or value is v):
+            return a.array, a, a._counter, a._counter[0]
+    for i, (r, o) in enumerate(zip(raws, outputs)):
+        if value is r or value is o or value is o.array:
+            return o.array, i, o._counter, o._counter[0]
+    return (value.array if isinstance(value, Tensor) else value), None, None, None
 
 
 def _forward_error(cls: type, args: tuple, e: ValueError) -> str:
     op = cls.__name__.lower()
     shapes = [tuple(a.shape) for a in args if isinstance(a, Tensor | np.ndarray)]
     msg = str(e)
-    if msg.startswith(op + ":"):
+    if msg.startswith(op + ":") or ":" in msg.split(" ")[0]:
         return msg
     if "broadcast" in msg and len(shapes) >= 2:
         return (f"{op}: shapes {' and '.join(map(str, shapes))} cannot be broadcast together; each trailing "
@@ -271,26 +242,18 @@ def _check_forward(cls: type, ctx: Function, outs: tuple, record: bool) -> None:
             )
 
 
-def _propagate_tangents(cls: type, ctx: Function, args: tuple, outs: tuple) -> None:
-    tangents = [a._fw_grad if isinstance(a, Tensor) else None for a in args]
-    if all(t is None for t in tangents):
-        return
-    # Tensor inputs without a tangent move with tangent zero, so each jvp rule sees a tensor for every tensor input.
-    tangents = [
-        (t if t is not None else Tensor._make(np.zeros_like(a.array))) if isinstance(a, Tensor) else None
-        for a, t in zip(args, tangents)
-    ]
-    # The rule's own ops must neither record a graph nor push tangents of their (dual) operands further.
+def _propagate_tangents(ctx: Function, args: tuple, outs: tuple) -> None:
+    """Forward mode: the outputs' tangents from the inputs' (ż = Σᵢ ∂z/∂xᵢ · ẋᵢ), by the op's jvp rule on arrays.
+    A tensor input without a tangent moves with tangent zero, so the rule sees one for every tensor input."""
+    tangents = [None if not isinstance(a, Tensor) else np.zeros_like(a.array) if a._fw_grad is None
+                else a._fw_grad.array for a in args]
     prev, level = _state.enabled, _state.fw_level
-    _state.enabled, _state.fw_level = False, 0
+    _state.enabled, _state.fw_level = False, 0  # the rule's own ops neither record nor push tangents further
     try:
-        out_t = cls.jvp(ctx, *tangents)
+        out_t = ctx._call(type(ctx).jvp, tangents)
     finally:
         _state.enabled, _state.fw_level = prev, level
-    out_t = (out_t,) if not isinstance(out_t, tuple) else out_t
     for o, t in zip(outs, out_t):
         if t is not None and o.array.dtype.kind == "f":
-            t = t.array if isinstance(t, Tensor) else np.asarray(t)
-            if t.shape != o.shape:  # a tangent of a broadcast input
-                t = np.broadcast_to(t, o.shape)
-            o._fw_grad = Tensor._make(t)
+            t = np.asarray(t, dtype=o.array.dtype)
+            o._fw_grad = Tensor._make(np.broadcast_to(t, o.shape) if t.shape != o.shape else t)

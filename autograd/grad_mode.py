@@ -1,18 +1,26 @@
-"""Gradient recording switches: ``no_grad``, ``enable_grad``, ``set_grad_enabled``, as in torch.
+"""Gradient recording switches: ``no_grad``, ``enable_grad``, ``set_grad_enabled``, ``inference_mode``, as in torch.
 
-Each works as a context manager and as a function decorator. The flag is read by ``Function.apply``: while it is off,
-ops compute their outputs but record no graph.
+Each works as a context manager and as a function decorator (``set_grad_enabled(False)`` also as a plain call). The
+flags live in ``_state``, one copy per thread as in torch: a thread inside ``no_grad()`` never switches recording off
+in another thread that is training. ``Function.apply`` reads them on every op.
 """
 
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable
 from typing import Any
 
 
-class _State:
-    enabled = True
+class _State(threading.local):
+    """The per-thread modes. Class attributes are each new thread's starting values."""
+
+    enabled = True  # record a graph (grad mode)
+    inference = False  # inside inference_mode()
+    fw_level = 0  # > 0 inside forward_ad.dual_level(): ops propagate tangents
+    anomaly = False  # inside detect_anomaly(): ops record where they were created and check for NaN/Inf
+    scope: tuple = ()  # the Modules whose forward is running, outermost first (see graph_scope)
 
 
 _state = _State()
@@ -22,70 +30,71 @@ def is_grad_enabled() -> bool:
     return _state.enabled
 
 
-class set_grad_enabled:
-    """Turn graph recording on or off; effective immediately and, as a context manager, restored on exit."""
-
-    def __init__(self, mode: bool) -> None:
-        self.prev = _state.enabled
-        self.mode = bool(mode)
-        _state.enabled = self.mode
-
-    def __enter__(self) -> None:
-        _state.enabled = self.mode
-
-    def __exit__(self, *exc: Any) -> None:
-        _state.enabled = self.prev
-
-    def __call__(self, fn: Callable) -> Callable:
-        _state.enabled = self.prev  # used as a decorator: do not leave the mode switched
-        return _in_mode(fn, self.mode)
+def is_inference_mode_enabled() -> bool:
+    return _state.inference
 
 
-class _GradModeContext:
-    mode = True
+class _Mode:
+    """A switch of grad mode (and inference mode): a context manager, and a decorator when called on a function."""
+
+    def __init__(self, enabled: bool, inference: bool | None = None) -> None:
+        self.enabled, self.inference = enabled, inference
 
     def __enter__(self) -> None:
-        self.prev = _state.enabled
-        _state.enabled = self.mode
+        self.prev = _state.enabled, _state.inference
+        _state.enabled = self.enabled
+        if self.inference is not None:
+            _state.inference = self.inference
 
     def __exit__(self, *exc: Any) -> None:
-        _state.enabled = self.prev
+        _state.enabled, _state.inference = self.prev
 
     def __call__(self, fn: Callable) -> Callable:
-        return _in_mode(fn, self.mode)
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with _Mode(self.enabled, self.inference):  # a fresh switch per call: calls may nest, or run in threads
+                return fn(*args, **kwargs)
+
+        return wrapper
 
 
-def _in_mode(fn: Callable, mode: bool) -> Callable:
-    """``fn`` run with recording switched to ``mode`` (a decorator; optimisers' ``step`` runs through one)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        prev = _state.enabled
-        _state.enabled = mode
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            _state.enabled = prev
-
-    return wrapper
-
-
-class no_grad(_GradModeContext):
+class no_grad(_Mode):
     """Compute without recording a graph (inference, optimiser updates). ``with no_grad():`` or ``@no_grad()``."""
 
-    mode = False
+    def __init__(self) -> None:
+        super().__init__(False)
 
 
-class enable_grad(_GradModeContext):
+class enable_grad(_Mode):
     """Record a graph again inside a ``no_grad`` region."""
 
-    mode = True
+    def __init__(self) -> None:
+        super().__init__(True)
 
 
-# Flags read by Function.apply on every op; kept here, with the grad flag, so that the op path reads one object.
-_state.fw_level = 0  # > 0 inside forward_ad.dual_level(): ops propagate tangents
-_state.anomaly = False  # inside detect_anomaly(): ops record where they were created and check for NaN/Inf
-_state.scope = ()  # the Modules whose forward is running, outermost first (see graph_scope)
+class set_grad_enabled(_Mode):
+    """Turn recording on or off: at once when called (``set_grad_enabled(False)``), and restored on leaving it when
+    used as a context manager (``with set_grad_enabled(is_train):``)."""
+
+    def __init__(self, mode: bool) -> None:
+        super().__init__(bool(mode))
+        self.prev = _state.enabled, _state.inference
+        _state.enabled = self.enabled
+
+    def __enter__(self) -> None:  # the switch happened in __init__; leaving restores what was there before it
+        _state.enabled = self.enabled
+
+    def __call__(self, fn: Callable) -> Callable:
+        _state.enabled = self.prev[0]  # used as a decorator: do not leave the mode switched
+        return super().__call__(fn)
+
+
+class inference_mode(_Mode):
+    """``no_grad`` for pure inference, as torch's: nothing is recorded and ``is_inference_mode_enabled()`` is True.
+    ``inference_mode(False)`` switches it off again inside."""
+
+    def __init__(self, mode: bool = True) -> None:
+        super().__init__(not mode, bool(mode))
 
 
 class graph_scope:

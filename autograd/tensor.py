@@ -1,8 +1,13 @@
-"""The Tensor: a numpy array that remembers how it was made.
+"""The Tensor: a view over NumPy memory that remembers how it was made.
 
-A Tensor holds ``data`` (a numpy array), and, when it requires grad, ``grad_fn``: the graph node (a ``Function``
+A Tensor holds ``array``, a NumPy array, and, when it requires grad, ``grad_fn``: the graph node (a ``Function``
 instance) of the op that produced it. Leaves (made by the user) have no ``grad_fn``; ``backward()`` fills their
 ``grad``. Every method here is a one-line call into ``autograd.ops``, where each op and its derivative live.
+
+Storage and views, as in torch: ``x[0]``, ``x.view(...)``, ``x.t()``, ``x.detach()`` and the other view ops give
+tensors whose arrays are NumPy views of x's memory, so writing through one is seen by all. A view remembers its base
+and the view ops that made it from the base. All of them share one version counter, which every in-place op bumps:
+backward compares it with the version each saved tensor had when it was saved, and refuses to use changed values.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from . import dtypes
-from .grad_mode import _state
+from .grad_mode import _state, enable_grad
 
 Shape = tuple[int, ...]
 
@@ -28,54 +33,35 @@ def _dims(args: tuple) -> tuple:
 class Tensor:
     """An n-dimensional array with reverse- and forward-mode automatic differentiation."""
 
-    __slots__ = ("array", "grad", "requires_grad", "grad_fn", "_output_nr", "name", "_version", "_hooks",
-                 "_fw_grad", "_retains_grad", "__weakref__")
+    __slots__ = ("array", "grad", "_grad_fn", "_requires_grad", "_output_nr", "_counter", "_base", "_view_fn",
+                 "_base_history", "name", "_hooks", "_fw_grad", "_retains_grad", "__weakref__")
     # Make numpy defer to Tensor's reflected operators (ndarray * Tensor -> Tensor.__rmul__).
     __array_ufunc__ = None
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
-        if isinstance(data, Tensor):
-            data = data.array
-        if dtype is not None:
-            arr = np.array(data, dtype=dtypes.to_dtype(dtype))
-        else:
-            arr = np.array(data)
-            if arr.dtype == np.float64 and not isinstance(data, np.ndarray | np.generic):
-                arr = arr.astype(dtypes.get_default_dtype())  # Python floats take the default dtype, like torch
+        arr = np.array(data, dtype=None if dtype is None else dtypes.to_dtype(dtype))
+        if dtype is None and arr.dtype == np.float64 and not isinstance(data, np.ndarray | np.generic | Tensor):
+            arr = arr.astype(dtypes.get_default_dtype())  # Python floats take the default dtype, like torch
         if arr.dtype.kind not in "biuf":
             raise TypeError(f"Tensor: cannot make a tensor from data of dtype {arr.dtype}; give numbers or arrays")
-        self.array = arr
-        self.grad: Tensor | None = None
-        self.grad_fn = None
-        self._output_nr = 0
-        self.name: str | None = None
-        self._version = 0
-        self._hooks: list | None = None
-        self._fw_grad: Tensor | None = None
-        self._retains_grad = False
-        self.requires_grad = False
+        Tensor._init(self, arr)
         if requires_grad:
             self.requires_grad_(True)
 
     @staticmethod
-    def _make(data: np.ndarray) -> Tensor:
-        """Wrap an array without copying or checks: the ops' fast path."""
-        t = object.__new__(Tensor)
-        t.array = data
-        t.grad = t.grad_fn = t.name = t._hooks = t._fw_grad = None
-        t.requires_grad = t._retains_grad = False
-        t._output_nr = t._version = 0
-        return t
+    def _make(array: np.ndarray) -> Tensor:
+        """Wrap an array without copying or checks: how ops make their outputs."""
+        return Tensor._init(object.__new__(Tensor), array)
+
+    def _init(self, array: np.ndarray) -> Tensor:
+        self.array = array
+        self.grad = self._grad_fn = self._base = self.name = self._hooks = self._fw_grad = None
+        self._requires_grad = self._retains_grad = False
+        self._output_nr = 0
+        self._counter = [0]  # the version counter: a list, so that views can share it
+        return self
 
     # ---- attributes -----------------------------------------------------------------------------------------------
-    @property
-    def data(self) -> np.ndarray:  # transitional: the array, until the storage model lands
-        return self.array
-
-    @data.setter
-    def data(self, value: np.ndarray) -> None:
-        self.array = value
-
     @property
     def shape(self) -> Shape:
         return self.array.shape
@@ -89,12 +75,27 @@ class Tensor:
         return self.array.dtype
 
     @property
-    def is_leaf(self) -> bool:
-        return self.grad_fn is None
-
-    @property
     def device(self) -> str:
         return "cpu"
+
+    @property
+    def data(self) -> Tensor:
+        """The same memory as a new detached tensor with a version counter of its own, as torch's ``.data``: changes
+        made through it are invisible to autograd (``detach()`` is the safe way)."""
+        return Tensor._make(self.array)
+
+    @data.setter
+    def data(self, value: Tensor) -> None:
+        if not isinstance(value, Tensor):
+            raise TypeError(f"Tensor.data must be set to a Tensor, got {type(value).__name__}")
+        self.array = value.array
+
+    @property
+    def _version(self) -> int:
+        return self._counter[0]
+
+    def _is_view(self) -> bool:
+        return self._base is not None
 
     def dim(self) -> int:
         return self.array.ndim
@@ -114,14 +115,38 @@ class Tensor:
         return self.array.tolist()
 
     def numpy(self) -> np.ndarray:
+        """The NumPy array behind this tensor: the same memory, not a copy."""
         if self.requires_grad:
-            raise RuntimeError("Can't call numpy() on a Tensor that requires grad. Use tensor.detach().numpy().")
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
         return self.array
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
         return self.array if dtype is None else self.array.astype(dtype, copy=False)
 
     # ---- autograd -------------------------------------------------------------------------------------------------
+    @property
+    def grad_fn(self) -> Any:
+        """The node that made this tensor (None for a leaf). A view whose base got a new history from an in-place
+        op sees it: its node is made again from the base's (torch does the same)."""
+        if self._base is not None and self._base_history is not self._base._grad_fn:
+            self._base_history = self._base._grad_fn
+            with enable_grad():
+                fresh = _ops.replay_view(self._base, self._view_fn)
+            self._grad_fn, self._output_nr = fresh._grad_fn, fresh._output_nr
+        return self._grad_fn
+
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad or self.grad_fn is not None
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        self.requires_grad_(value)
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.grad_fn is None
+
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         if requires_grad and self.array.dtype.kind != "f":
             raise RuntimeError(
@@ -130,16 +155,19 @@ class Tensor:
             )
         if not requires_grad and self.grad_fn is not None:
             raise RuntimeError("requires_grad_(False) is only allowed on leaf tensors; use .detach() instead")
-        self.requires_grad = bool(requires_grad)
+        self._requires_grad = bool(requires_grad)
         return self
 
     def detach(self) -> Tensor:
-        """The same values, cut from the graph (shares the array, like torch)."""
-        return Tensor._make(self.array)
+        """The same memory and version counter, cut from the graph (torch's detach)."""
+        t = Tensor._make(self.array)
+        t._counter = self._counter
+        return t
 
     def detach_(self) -> Tensor:
-        self.grad_fn = None
-        self.requires_grad = False
+        if self._base is not None:
+            raise RuntimeError("Can't detach views in-place. Use detach() instead.")
+        self._grad_fn, self._requires_grad = None, False
         return self
 
     def retain_grad(self) -> None:
@@ -170,7 +198,7 @@ class Tensor:
     def backward(self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False,
                  inputs: Sequence[Tensor] | None = None) -> None:
         """Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (see ``autograd.engine``)."""
-        _engine.backward((self,), None if gradient is None else (gradient,), retain_graph, create_graph, inputs)
+        _engine.backward(self, gradient, retain_graph, create_graph, inputs)
 
     # ---- printing -------------------------------------------------------------------------------------------------
     def __repr__(self) -> str:
@@ -438,15 +466,15 @@ class Tensor:
     def any(self, dim: int | None = None) -> Tensor:
         return Tensor._make(np.asarray(self.array.any(axis=dim)))
 
-    # ---- shape ----------------------------------------------------------------------------------------------------
+    # ---- shape (these are views of self, sharing its memory, wherever torch's are) ---------------------------------
     def reshape(self, *shape: Any) -> Tensor:
         return _ops.reshape(self, _dims(shape))
 
     def view(self, *shape: Any) -> Tensor:
-        return _ops.reshape(self, _dims(shape))
+        return _ops.view(self, _dims(shape))
 
     def view_as(self, other: Tensor) -> Tensor:
-        return _ops.reshape(self, other.shape)
+        return _ops.view(self, other.shape)
 
     def reshape_as(self, other: Tensor) -> Tensor:
         return _ops.reshape(self, other.shape)
@@ -467,9 +495,7 @@ class Tensor:
         return _ops.transpose(self, dim0, dim1)
 
     def t(self) -> Tensor:
-        if self.ndim > 2:
-            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but got {self.ndim}; use transpose()")
-        return _ops.permute(self, tuple(range(self.ndim))[::-1])
+        return _ops.t(self)
 
     def permute(self, *dims: Any) -> Tensor:
         return _ops.permute(self, _dims(dims))
@@ -494,11 +520,26 @@ class Tensor:
     def repeat(self, *sizes: Any) -> Tensor:
         return _ops.repeat(self, _dims(sizes))
 
+    def narrow(self, dim: int, start: int, length: int) -> Tensor:
+        return _ops.narrow(self, dim, start, length)
+
+    def select(self, dim: int, index: int) -> Tensor:
+        return _ops.select(self, dim, index)
+
+    def unbind(self, dim: int = 0) -> tuple[Tensor, ...]:
+        return _ops.unbind(self, dim)
+
     def split(self, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
         return _ops.split(self, split_size_or_sections, dim)
 
     def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
         return _ops.chunk(self, chunks, dim)
+
+    def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+        return _ops.diagonal(self, offset, dim1, dim2)
+
+    def as_strided(self, size: Sequence[int], stride: Sequence[int], storage_offset: int | None = None) -> Tensor:
+        return _ops.as_strided(self, size, stride, storage_offset)
 
     def gather(self, dim: int, index: Any) -> Tensor:
         return _ops.gather(self, dim, index)
@@ -507,7 +548,14 @@ class Tensor:
         return _ops.getitem(self, index)
 
     def __setitem__(self, index: Any, value: Any) -> None:
-        self._inplace(_ops.index_put, index, value)
+        if _state.enabled and (self.requires_grad or isinstance(value, Tensor) and value.requires_grad):
+            if self.is_leaf and self.requires_grad and _ops.is_basic(_ops.index_value(index)):
+                self[index].copy_(value)  # torch writes through the view self[index]: the same error, for a view
+            self._inplace(_ops.index_put, index, value)
+        else:  # nothing to record: write straight into the memory
+            self._check_writeable("__setitem__")
+            self.array[_ops.index_value(index)] = value.array if isinstance(value, Tensor) else value
+            self._counter[0] += 1
 
     # ---- dtype and copies -----------------------------------------------------------------------------------------
     def to(self, dtype: Any = None, *args: Any, **kwargs: Any) -> Tensor:
@@ -541,30 +589,32 @@ class Tensor:
         return _ops.clone(self)
 
     def contiguous(self) -> Tensor:
-        return self
+        return _ops.contiguous(self)
 
     def cpu(self) -> Tensor:
         return self
 
     # ---- in place -------------------------------------------------------------------------------------------------
     def _inplace(self, op: Callable[..., Tensor], *args: Any) -> Tensor:
-        """Run ``op(self, *args)`` and make self its result, the way torch rebases a tensor's history.
+        """self ← op(self, *args), written into self's memory (so into its base, and every view of that base).
 
-        The op reads an alias of the old self (same array, same history), so the new node points at the old version
-        and not at itself. The old array is left untouched (self gets a new one): a node that saved the old version
-        still sees its values, and a node that saved *self* sees the version counter move and refuses to backward.
+        While recording, self's history moves onto the op, as torch does: the op's node takes self's old history as
+        its input. If self is a view, its base's history moves instead: onto a node that puts the op's result into
+        the viewed part of the base (``CopySlices``); self's own node is then made again from the base's.
         """
-        if _state.enabled and self.requires_grad and self.grad_fn is None:
-            raise RuntimeError(
-                "a leaf Variable that requires grad is being used in an in-place operation; "
-                "wrap the update in `with autograd.no_grad():` or use an out-of-place op"
-            )
-        src = self
-        if _state.enabled:
-            src = Tensor._make(self.array)
-            src.grad_fn, src._output_nr, src.requires_grad = self.grad_fn, self._output_nr, self.requires_grad
-            src._fw_grad = self._fw_grad
-        out = op(src, *args)
+        recording = _state.enabled and (self.requires_grad or any(isinstance(a, Tensor) and a.requires_grad
+                                                                  for a in args))
+        if recording and self._base is None and self.is_leaf and self.requires_grad:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation. "
+                               "Wrap the update in `with autograd.no_grad():` or use an out-of-place op.")
+        if recording and self._base is not None and self._base.is_leaf and self._base.requires_grad:
+            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation. "
+                               "Wrap the update in `with autograd.no_grad():` or use an out-of-place op.")
+        self._check_writeable(op.__name__)
+        old = self._alias()
+        if recording:  # the op may keep its input for backward: it keeps these values, not what overwrites them
+            old.array, old._counter = self.array.copy(), [0]
+        out = op(old, *args)
         if out.shape != self.shape:
             raise RuntimeError(f"in-place {op.__name__}: output with shape {self.shape} doesn't match the broadcast "
                                f"shape {out.shape}")
@@ -573,14 +623,31 @@ class Tensor:
                 raise RuntimeError(f"in-place {op.__name__}: result type {out.dtype} can't be cast to the desired "
                                    f"output type {self.dtype}")
             out = _ops.cast(out, self.dtype)
-        self.array = out.array
-        if out.grad_fn is not None:
-            self.grad_fn, self._output_nr, self.requires_grad = out.grad_fn, out._output_nr, True
-        elif _state.enabled and self.grad_fn is not None:  # overwritten by constants: no history left
-            self.grad_fn, self.requires_grad = None, False
+        if recording and self._base is not None:
+            base = self._base
+            new = _ops.CopySlices.apply(base._alias(), out, self._view_fn)  # writes out into base's memory
+            base._grad_fn, base._output_nr = new._grad_fn, 0
+        else:
+            np.copyto(self.array, out.array)
+            if recording or self.grad_fn is not None:
+                self._grad_fn, self._output_nr = out.grad_fn, out._output_nr
         self._fw_grad = out._fw_grad
-        self._version += 1
+        self._counter[0] += 1
+        if recording and out.grad_fn is not None:
+            out.grad_fn._output_moved(out, self)
         return self
+
+    def _alias(self) -> Tensor:
+        """Another tensor object for self as it is now: same memory, version counter and history."""
+        t = Tensor._make(self.array)
+        t._grad_fn, t._output_nr, t._requires_grad = self.grad_fn, self._output_nr, self._requires_grad
+        t._counter, t._fw_grad = self._counter, self._fw_grad
+        return t
+
+    def _check_writeable(self, op: str) -> None:
+        if not self.array.flags.writeable:
+            raise RuntimeError(f"{op}: this tensor's memory is read-only (an expanded tensor, where several elements "
+                               "share one memory location, or a read-only array); clone() it first")
 
     def add_(self, other: Any, *, alpha: float = 1) -> Tensor:
         return self._inplace(_ops.add, other if alpha == 1 else _ops.mul(other, alpha))
@@ -597,20 +664,52 @@ class Tensor:
     def pow_(self, exponent: Any) -> Tensor:
         return self._inplace(_ops.pow, exponent)
 
+    def neg_(self) -> Tensor:
+        return self._inplace(_ops.neg)
+
+    def abs_(self) -> Tensor:
+        return self._inplace(_ops.abs)
+
+    def exp_(self) -> Tensor:
+        return self._inplace(_ops.exp)
+
+    def log_(self) -> Tensor:
+        return self._inplace(_ops.log)
+
+    def sqrt_(self) -> Tensor:
+        return self._inplace(_ops.sqrt)
+
+    def tanh_(self) -> Tensor:
+        return self._inplace(_ops.tanh)
+
+    def sigmoid_(self) -> Tensor:
+        return self._inplace(_ops.sigmoid)
+
     def clamp_(self, min: Any = None, max: Any = None) -> Tensor:
         return self._inplace(_ops.clamp, min, max)
+
+    clip_ = clamp_
 
     def relu_(self) -> Tensor:
         return self._inplace(_ops.relu)
 
     def copy_(self, src: Any) -> Tensor:
-        return self._inplace(lambda s, x: _ops.clone(_ops.broadcast_to(x, s.shape)), src)
+        return self._inplace(_ops.copy_from, src)
+
+    def fill_(self, value: Any) -> Tensor:
+        return self._inplace(_ops.copy_from, value)
 
     def zero_(self) -> Tensor:
         return self.fill_(0)
 
-    def fill_(self, value: Any) -> Tensor:
-        return self._inplace(lambda s, v: Tensor._make(np.full_like(s.array, v)), value)
+    def masked_fill_(self, mask: Any, value: Any) -> Tensor:
+        return self._inplace(lambda s, m, v: _ops.where(m, v, s), mask, value)
+
+    def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
+        return self.copy_(_random.get_rng(generator).uniform(a, b, self.shape))
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
+        return self.copy_(_random.get_rng(generator).normal(mean, std, self.shape))
 
 
 class _RetainGrad:
@@ -629,3 +728,4 @@ class _RetainGrad:
 
 from . import engine as _engine  # noqa: E402  (these import Tensor; importing them last breaks the cycle)
 from . import ops as _ops  # noqa: E402
+from . import random as _random  # noqa: E402

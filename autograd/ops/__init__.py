@@ -1,7 +1,25 @@
 """All differentiable ops, one family per file. ``Tensor`` methods and the ``autograd.*`` functions call these."""
 
 from ._util import cast
-from .arithmetic import Add, Cast, Clone, Div, Mul, Neg, Pow, Sub, add, clone, div, mul, neg, pow, sub
+from .arithmetic import (
+    Add,
+    Cast,
+    Clone,
+    Div,
+    Mul,
+    Neg,
+    Pow,
+    Sub,
+    add,
+    clone,
+    contiguous,
+    copy_from,
+    div,
+    mul,
+    neg,
+    pow,
+    sub,
+)
 from .elementwise import (
     Abs,
     Clamp,
@@ -74,36 +92,38 @@ from .reduce import (
     sum,
     var,
 )
-from .shape import (
-    Cat,
+from .shape import Cat, Gather, IndexAdd, IndexPut, Pad, cat, gather, index_add, index_put, pad, repeat, stack
+from .softmax import LogSoftmax, Softmax, log_softmax, softmax
+from .view import (
+    AsStrided,
+    CopySlices,
+    Diagonal,
     Expand,
-    Gather,
     GetItem,
-    IndexAdd,
-    IndexPut,
-    Pad,
     Permute,
     Reshape,
+    as_strided,
     broadcast_to,
-    cat,
     chunk,
+    diagonal,
     expand,
     flatten,
-    gather,
     getitem,
-    index_put,
+    index_value,
+    is_basic,
     narrow,
-    pad,
     permute,
-    repeat,
+    replay_view,
     reshape,
+    select,
     split,
     squeeze,
-    stack,
+    t,
     transpose,
+    unbind,
     unflatten,
     unsqueeze,
+    view,
 )
-from .softmax import LogSoftmax, Softmax, log_softmax, softmax
 
 __all__ = [name for name in dir() if not name.startswith("_")]

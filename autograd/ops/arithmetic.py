@@ -11,19 +11,17 @@ from typing import Any
 import numpy as np
 
 from ..dtypes import get_default_dtype
-from ..function import Function
+from ..function import Op
 from ..tensor import Tensor
-from ._util import add_tangents, binary, cast, needs_grad, save_cross, saved_or_args, tensors_or_none, value
+from ._util import add_tangents, as_tensor, binary, cast
 
 
-class Add(Function):
+class Add(Op):
     """z = a + b.   ∂z/∂a = 1,  ∂z/∂b = 1."""
-
-    array_backward = True
 
     @staticmethod
     def forward(ctx, a, b):
-        return value(a) + value(b)
+        return a + b
 
     @staticmethod
     def backward(ctx, grad):
@@ -34,14 +32,12 @@ class Add(Function):
         return add_tangents(ta, tb)
 
 
-class Sub(Function):
+class Sub(Op):
     """z = a − b.   ∂z/∂a = 1,  ∂z/∂b = −1."""
-
-    array_backward = True
 
     @staticmethod
     def forward(ctx, a, b):
-        return value(a) - value(b)
+        return a - b
 
     @staticmethod
     def backward(ctx, grad):
@@ -52,60 +48,53 @@ class Sub(Function):
         return add_tangents(ta, None if tb is None else -tb)
 
 
-class Mul(Function):
+class Mul(Op):
     """z = a·b.   ∂z/∂a = b,  ∂z/∂b = a."""
-
-    array_backward = True
 
     @staticmethod
     def forward(ctx, a, b):
-        save_cross(ctx, a, b)
-        return value(a) * value(b)
+        # Each factor is kept only if the other needs its gradient: then d = a * 2; d += 1 is fine, as in torch.
+        ctx.save_for_backward(b if ctx.needs_input_grad[0] else None, a if ctx.needs_input_grad[1] else None)
+        return a * b
 
     @staticmethod
     def backward(ctx, grad):
-        a, b = saved_or_args(ctx, grad)
+        b, a = ctx.saved_tensors
         return (grad * b if ctx.needs_input_grad[0] else None,
                 grad * a if ctx.needs_input_grad[1] else None)
 
     @staticmethod
     def jvp(ctx, ta, tb):
-        a, b = saved_or_args(ctx)
+        b, a = ctx.saved_tensors
         return add_tangents(None if ta is None else ta * b, None if tb is None else a * tb)
 
 
-class Div(Function):
+class Div(Op):
     """z = a / b.   ∂z/∂a = 1/b,  ∂z/∂b = −a/b²."""
-
-    array_backward = True
 
     @staticmethod
     def forward(ctx, a, b):
-        # 1/b serves both gradients; a only b's.
-        ctx.save_for_backward(a if isinstance(a, Tensor) and needs_grad(b) else None,
-                              b if isinstance(b, Tensor) else None)
-        return np.true_divide(value(a), value(b))
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b)  # 1/b serves both gradients; a only b's
+        return np.true_divide(a, b)
 
     @staticmethod
     def backward(ctx, grad):
-        a, b = saved_or_args(ctx, grad)
+        a, b = ctx.saved_tensors
         return (grad / b if ctx.needs_input_grad[0] else None,
                 -grad * a / (b * b) if ctx.needs_input_grad[1] else None)
 
     @staticmethod
     def jvp(ctx, ta, tb):
-        a, b = saved_or_args(ctx)
+        a, b = ctx.saved_tensors
         return add_tangents(None if ta is None else ta / b, None if tb is None else -tb * a / (b * b))
 
 
-class Neg(Function):
+class Neg(Op):
     """z = −a.   ∂z/∂a = −1."""
-
-    array_backward = True
 
     @staticmethod
     def forward(ctx, a):
-        return -a.array
+        return -a
 
     @staticmethod
     def backward(ctx, grad):
@@ -116,50 +105,48 @@ class Neg(Function):
         return -ta
 
 
-class Pow(Function):
+class Pow(Op):
     """z = aᵇ.   ∂z/∂a = b·aᵇ⁻¹,  ∂z/∂b = aᵇ·ln a (taken as 0 where a = 0 and b ≥ 0, as torch does)."""
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(*tensors_or_none(a, b))
-        return np.power(value(a), value(b))
+        ctx.save_for_backward(a, b)
+        return np.power(a, b)
 
     @staticmethod
     def backward(ctx, grad):
-        a, b = saved_or_args(ctx)
+        a, b = ctx.saved_tensors
         return (grad * _dpow_da(a, b) if ctx.needs_input_grad[0] else None,
                 grad * _dpow_db(a, b) if ctx.needs_input_grad[1] else None)
 
     @staticmethod
     def jvp(ctx, ta, tb):
-        a, b = saved_or_args(ctx)
+        a, b = ctx.saved_tensors
         return add_tangents(None if ta is None else ta * _dpow_da(a, b), None if tb is None else tb * _dpow_db(a, b))
 
 
 def _dpow_da(a: Any, b: Any) -> Any:
-    if not isinstance(b, Tensor) and b == 0:
+    if isinstance(b, int | float) and b == 0:
         return a * 0.0
-    return b * pow(a, b - 1)
+    return b * a ** (b - 1)
 
 
 def _dpow_db(a: Any, b: Any) -> Any:
-    from .elementwise import where
+    from .elementwise import log, where
 
-    z = pow(a, b)
-    if not isinstance(a, Tensor):
+    z = a ** b
+    if isinstance(a, int | float):
         return z * float(np.log(a)) if a > 0 else z * 0.0
     safe = where(a == 0, 1.0, a)  # ln 0 = −inf would turn 0·(−inf) into NaN
-    return where((a == 0) & (b >= 0), 0.0, z * safe.log())
+    return where((a == 0) & (b >= 0), 0.0, z * log(safe))
 
 
-class Cast(Function):
+class Cast(Op):
     """z = a converted to another dtype.   ∂z/∂a = 1 (the engine casts the gradient back to a's dtype)."""
-
-    array_backward = True
 
     @staticmethod
     def forward(ctx, a, dtype):
-        return a.array.astype(dtype)
+        return a.astype(dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -167,24 +154,22 @@ class Cast(Function):
 
     @staticmethod
     def jvp(ctx, ta, _):
-        return ta.array.astype(ctx.args[1])
+        return ta
 
 
-class Clone(Function):
-    """z = a copied into new memory.   ∂z/∂a = 1."""
-
-    array_backward = True
+class Clone(Op):
+    """z = a copied into new memory (in a's memory order, or in C order for ``contiguous``).   ∂z/∂a = 1."""
 
     @staticmethod
-    def forward(ctx, a):
-        return a.array.copy()
+    def forward(ctx, a, order):
+        return np.array(a, order=order)
 
     @staticmethod
     def backward(ctx, grad):
-        return grad
+        return grad, None
 
     @staticmethod
-    def jvp(ctx, ta):
+    def jvp(ctx, ta, _):
         return ta
 
 
@@ -221,4 +206,15 @@ def neg(a: Tensor) -> Tensor:
 
 
 def clone(a: Tensor) -> Tensor:
-    return Clone.apply(a)
+    return Clone.apply(a, "K")
+
+
+def contiguous(a: Tensor) -> Tensor:
+    return a if a.array.flags.c_contiguous else Clone.apply(a, "C")
+
+
+def copy_from(dst: Tensor, src: Any) -> Tensor:
+    """``src`` broadcast to ``dst``'s shape and cast to its dtype, in new memory: what ``dst.copy_(src)`` writes.
+    The gradient goes to src only: dst's old values are overwritten."""
+    src = as_tensor(src)
+    return clone(src.broadcast_to(dst.shape) if src.shape != dst.shape else src).to(dst.dtype)

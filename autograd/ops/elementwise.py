@@ -1,8 +1,7 @@
 """Elementwise functions of one tensor (exp, log, tanh, relu, ...), max/min of two, where, and comparisons.
 
-The backward of each is written with Tensor ops, so that it can itself be differentiated (``create_graph=True``);
-those marked ``array_backward`` read the same on numpy arrays, which a plain ``backward()`` passes them (the saved
-values come through ``saved_values``/``saved_or_args``, masks through ``const``, in the kind of the gradient).
+Backward and jvp formulas use only operators and autograd's functions, so each reads the same on arrays (a plain
+``backward()``) and on Tensors (``create_graph=True``, where they are recorded and can be differentiated again).
 Ops whose derivative is a function of their output (exp, tanh, sigmoid, sqrt) save the output, not the input.
 """
 
@@ -14,172 +13,149 @@ from typing import Any
 import numpy as np
 
 from ..dtypes import get_default_dtype
-from ..function import Function
+from ..function import Op
 from ..tensor import Tensor
-from ._util import binary, cast, const, saved_or_args, saved_values, tensors_or_none, value
+from ._util import binary, cast
 
 
-class Exp(Function):
+class Exp(Op):
     """z = eˣ.   dz/dx = eˣ = z."""
-
-    array_backward = True
 
     @staticmethod
     def forward(ctx, x):
-        out = Tensor._make(np.exp(x.array))
+        out = np.exp(x)
         ctx.save_for_backward(out)
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        (out,) = saved_values(ctx, grad)
+        (out,) = ctx.saved_tensors
         return grad * out
 
     @staticmethod
     def jvp(ctx, t):
-        return t * ctx.saved_tensors[0]
+        (out,) = ctx.saved_tensors
+        return t * out
 
 
-class Log(Function):
+class Log(Op):
     """z = ln x.   dz/dx = 1/x."""
 
-    array_backward = True
-
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return np.log(x.array)
+        return np.log(x)
 
     @staticmethod
     def backward(ctx, grad):
-        return grad / saved_values(ctx, grad)[0]
+        (x,) = ctx.saved_tensors
+        return grad / x
 
-    @staticmethod
-    def jvp(ctx, t):
-        return t / ctx.saved_tensors[0]
+    jvp = backward
 
 
-class Log1p(Function):
+class Log1p(Op):
     """z = ln(1 + x).   dz/dx = 1/(1 + x)."""
 
-    array_backward = True
-
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return np.log1p(x.array)
+        return np.log1p(x)
 
     @staticmethod
     def backward(ctx, grad):
-        return grad / (saved_values(ctx, grad)[0] + 1)
+        (x,) = ctx.saved_tensors
+        return grad / (x + 1)
 
-    @staticmethod
-    def jvp(ctx, t):
-        return t / (ctx.saved_tensors[0] + 1)
+    jvp = backward
 
 
-class Sqrt(Function):
+class Sqrt(Op):
     """z = √x.   dz/dx = 1/(2√x) = 1/(2z)."""
-
-    array_backward = True
 
     @staticmethod
     def forward(ctx, x):
-        out = Tensor._make(np.sqrt(x.array))
+        out = np.sqrt(x)
         ctx.save_for_backward(out)
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        return grad / (saved_values(ctx, grad)[0] * 2)
+        (out,) = ctx.saved_tensors
+        return grad / (out * 2)
 
-    @staticmethod
-    def jvp(ctx, t):
-        return t / (ctx.saved_tensors[0] * 2)
+    jvp = backward
 
 
-class Sin(Function):
+class Sin(Op):
     """z = sin x.   dz/dx = cos x."""
 
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return np.sin(x.array)
+        return np.sin(x)
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * cos(ctx.saved_tensors[0])
+        (x,) = ctx.saved_tensors
+        return grad * cos(x)
 
-    @staticmethod
-    def jvp(ctx, t):
-        return t * cos(ctx.saved_tensors[0])
+    jvp = backward
 
 
-class Cos(Function):
+class Cos(Op):
     """z = cos x.   dz/dx = −sin x."""
 
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return np.cos(x.array)
+        return np.cos(x)
 
     @staticmethod
     def backward(ctx, grad):
-        return -grad * sin(ctx.saved_tensors[0])
+        (x,) = ctx.saved_tensors
+        return -grad * sin(x)
 
-    @staticmethod
-    def jvp(ctx, t):
-        return -t * sin(ctx.saved_tensors[0])
+    jvp = backward
 
 
-class Tanh(Function):
+class Tanh(Op):
     """z = tanh x.   dz/dx = 1 − z²."""
 
-    array_backward = True
-
     @staticmethod
     def forward(ctx, x):
-        out = Tensor._make(np.tanh(x.array))
+        out = np.tanh(x)
         ctx.save_for_backward(out)
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        (out,) = saved_values(ctx, grad)
+        (out,) = ctx.saved_tensors
         return grad * (1 - out * out)
 
-    @staticmethod
-    def jvp(ctx, t):
-        (out,) = ctx.saved_tensors
-        return t * (1 - out * out)
+    jvp = backward
 
 
-class Sigmoid(Function):
+class Sigmoid(Op):
     """z = σ(x) = 1/(1 + e⁻ˣ).   dz/dx = z(1 − z)."""
-
-    array_backward = True
 
     @staticmethod
     def forward(ctx, x):
-        d = x.array
         # Two branches so that e^(−x) never overflows: σ(x) = e^x / (1 + e^x) for x < 0.
-        e = np.exp(-np.abs(d))
-        out = Tensor._make(np.where(d >= 0, 1 / (1 + e), e / (1 + e)).astype(d.dtype, copy=False))
+        e = np.exp(-np.abs(x))
+        out = np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
         ctx.save_for_backward(out)
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        (out,) = saved_values(ctx, grad)
+        (out,) = ctx.saved_tensors
         return grad * out * (1 - out)
 
-    @staticmethod
-    def jvp(ctx, t):
-        (out,) = ctx.saved_tensors
-        return t * out * (1 - out)
+    jvp = backward
 
 
-class Erf(Function):
+class Erf(Op):
     """z = erf x.   dz/dx = 2/√π · e^(−x²)."""
 
     _erf = np.frompyfunc(math.erf, 1, 1)
@@ -187,222 +163,170 @@ class Erf(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return np.asarray(Erf._erf(x.array), dtype=x.array.dtype)
+        return np.asarray(Erf._erf(x), dtype=x.dtype)
 
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         return grad * exp(-x * x) * (2 / math.sqrt(math.pi))
 
-    @staticmethod
-    def jvp(ctx, t):
-        (x,) = ctx.saved_tensors
-        return t * exp(-x * x) * (2 / math.sqrt(math.pi))
+    jvp = backward
 
 
-class Abs(Function):
+class Abs(Op):
     """z = |x|.   dz/dx = sign(x) (0 at x = 0, as torch)."""
-
-    array_backward = True
 
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return np.abs(x.array)
+        return np.abs(x)
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * const(np.sign(ctx.saved_tensors[0].array), grad)
+        (x,) = ctx.saved_tensors
+        return grad * sign(x)
 
-    @staticmethod
-    def jvp(ctx, t):
-        return t * const(np.sign(ctx.saved_tensors[0].array), t)
+    jvp = backward
 
 
-class Relu(Function):
+class Relu(Op):
     """z = max(x, 0).   dz/dx = 1 where x > 0, else 0."""
-
-    array_backward = True
 
     @staticmethod
     def forward(ctx, x):
-        out = Tensor._make(np.maximum(x.array, 0))
+        out = np.maximum(x, 0)
         ctx.save_for_backward(out)
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * const(ctx.saved_tensors[0].array > 0, grad)
+        (out,) = ctx.saved_tensors
+        return grad * (out > 0)
 
-    @staticmethod
-    def jvp(ctx, t):
-        return t * const(ctx.saved_tensors[0].array > 0, t)
+    jvp = backward
 
 
-class LeakyRelu(Function):
+class LeakyRelu(Op):
     """z = x if x > 0 else slope·x.   dz/dx = 1 where x > 0, else slope."""
-
-    array_backward = True
 
     @staticmethod
     def forward(ctx, x, negative_slope):
         ctx.save_for_backward(x)
-        return np.where(x.array > 0, x.array, x.array * negative_slope)
+        ctx.slope = negative_slope
+        return np.where(x > 0, x, x * negative_slope)
 
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        return grad * const(np.where(x.array > 0, 1.0, ctx.args[1]), grad), None
+        return where(x > 0, grad, grad * ctx.slope), None
 
     @staticmethod
     def jvp(ctx, t, _):
-        (x,) = ctx.saved_tensors
-        return t * const(np.where(x.array > 0, 1.0, ctx.args[1]), t)
+        return LeakyRelu.backward(ctx, t)[0]
 
 
-class Sign(Function):
+class Sign(Op):
     """z = sign(x).   dz/dx = 0 (a step has zero derivative almost everywhere)."""
 
-    array_backward = True
-
     @staticmethod
     def forward(ctx, x):
-        return np.sign(x.array)
+        return np.sign(x)
 
     @staticmethod
     def backward(ctx, grad):
         return grad * 0.0
 
-    @staticmethod
-    def jvp(ctx, t):
-        return t * 0.0
+    jvp = backward
 
 
-class Step(Function):
+class Step(Op):
     """z = 1 if x ≥ 0 else 0 (the threshold unit g of lecture 000, g(0) = 1).   dz/dx = 0."""
 
-    array_backward = True
-
     @staticmethod
     def forward(ctx, x):
-        return (x.array >= 0).astype(x.array.dtype)
+        return (x >= 0).astype(x.dtype)
 
     @staticmethod
     def backward(ctx, grad):
         return grad * 0.0
 
-    @staticmethod
-    def jvp(ctx, t):
-        return t * 0.0
+    jvp = backward
 
 
-class Clamp(Function):
+class Clamp(Op):
     """z = min(max(x, lo), hi).   dz/dx = 1 where lo ≤ x ≤ hi, else 0."""
-
-    array_backward = True
 
     @staticmethod
     def forward(ctx, x, lo, hi):
         ctx.save_for_backward(x)
-        return np.clip(x.array, lo, hi)
+        ctx.lo, ctx.hi = lo, hi
+        return np.clip(x, lo, hi)
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * _clamp_mask(ctx, grad), None, None
+        (x,) = ctx.saved_tensors
+        inside = grad * ((x >= ctx.lo) if ctx.lo is not None else 1)
+        return inside * ((x <= ctx.hi) if ctx.hi is not None else 1), None, None
 
     @staticmethod
     def jvp(ctx, t, _lo, _hi):
-        return t * _clamp_mask(ctx, t)
+        return Clamp.backward(ctx, t)[0]
 
 
-def _clamp_mask(ctx: Function, like: Any) -> Any:
-    x = ctx.saved_tensors[0].array
-    lo, hi = ctx.args[1], ctx.args[2]
-    mask = np.ones(x.shape, dtype=bool)
-    if lo is not None:
-        mask &= x >= lo
-    if hi is not None:
-        mask &= x <= hi
-    return const(mask, like)
-
-
-class Maximum(Function):
+class Maximum(Op):
     """z = max(a, b) elementwise.   ∂z/∂a = 1 where a > b, ½ where a = b (ties split, as torch), else 0."""
 
-    array_backward = True
-
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(*tensors_or_none(a, b))
-        return np.maximum(value(a), value(b))
+        ctx.save_for_backward(a, b)
+        return np.maximum(a, b)
 
     @staticmethod
     def backward(ctx, grad):
-        wa, wb = _tie_weights(ctx, grad, larger=True)
-        return grad * wa, grad * wb
+        a, b = ctx.saved_tensors
+        ga = where(a > b, grad, where(a == b, grad * 0.5, grad * 0))
+        return ga, grad - ga  # the two shares add up to grad
 
     @staticmethod
     def jvp(ctx, ta, tb):
-        return _tie_jvp(ctx, ta, tb, larger=True)
+        ga, gb = type(ctx).backward(ctx, 1.0)  # the local derivatives (Minimum shares this rule)
+        return (0 if ta is None else ta * ga) + (0 if tb is None else tb * gb)
 
 
-class Minimum(Function):
+class Minimum(Op):
     """z = min(a, b) elementwise.   ∂z/∂a = 1 where a < b, ½ where a = b, else 0."""
 
-    array_backward = True
-
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(*tensors_or_none(a, b))
-        return np.minimum(value(a), value(b))
+        ctx.save_for_backward(a, b)
+        return np.minimum(a, b)
 
     @staticmethod
     def backward(ctx, grad):
-        wa, wb = _tie_weights(ctx, grad, larger=False)
-        return grad * wa, grad * wb
+        a, b = ctx.saved_tensors
+        ga = where(a < b, grad, where(a == b, grad * 0.5, grad * 0))
+        return ga, grad - ga
 
-    @staticmethod
-    def jvp(ctx, ta, tb):
-        return _tie_jvp(ctx, ta, tb, larger=False)
-
-
-def _tie_weights(ctx: Function, like: Any, larger: bool) -> tuple[Any, Any]:
-    a, b = (value(v) for v in saved_or_args(ctx))
-    wins = (a > b) if larger else (a < b)
-    wa = np.where(a == b, 0.5, wins.astype(float))
-    return const(wa, like), const(1 - wa, like)
+    jvp = Maximum.jvp
 
 
-def _tie_jvp(ctx: Function, ta: Any, tb: Any, larger: bool) -> Tensor:
-    wa, wb = _tie_weights(ctx, ta if ta is not None else tb, larger)
-    out = None if ta is None else ta * wa
-    return out if tb is None else (tb * wb if out is None else out + tb * wb)
-
-
-class Where(Function):
+class Where(Op):
     """z = a where cond else b.   ∂z/∂a = cond,  ∂z/∂b = not cond (cond is not differentiated)."""
-
-    array_backward = True
 
     @staticmethod
     def forward(ctx, cond, a, b):
-        return np.where(cond, value(a), value(b))
+        ctx.cond = cond
+        return np.where(cond, a, b)
 
     @staticmethod
     def backward(ctx, grad):
-        cond = ctx.args[0]
-        # the same op again on Tensors (recorded), its numpy form on arrays
-        select = Where.apply if grad.__class__ is Tensor else np.where
-        zero = const(np.zeros((), dtype=grad.dtype), grad)
         return (None,
-                select(cond, grad, zero) if ctx.needs_input_grad[1] else None,
-                select(cond, zero, grad) if ctx.needs_input_grad[2] else None)
+                where(ctx.cond, grad, 0.0) if ctx.needs_input_grad[1] else None,
+                where(ctx.cond, 0.0, grad) if ctx.needs_input_grad[2] else None)
 
     @staticmethod
     def jvp(ctx, _, ta, tb):
-        cond = ctx.args[0]
-        zero = Tensor._make(np.zeros((), dtype=(ta if ta is not None else tb).array.dtype))
-        return Where.apply(cond, zero if ta is None else ta, zero if tb is None else tb)
+        return where(ctx.cond, 0.0 if ta is None else ta, 0.0 if tb is None else tb)
 
 
 # ---- functions ---------------------------------------------------------------------------------------------------
@@ -485,21 +409,26 @@ def minimum(a: Any, b: Any) -> Tensor:
 
 
 def where(condition: Any, input: Any, other: Any) -> Tensor:
-    cond = np.asarray(value(condition), dtype=bool)
+    cond = np.asarray(condition.array if isinstance(condition, Tensor) else condition, dtype=bool)
     a, b = binary(input, other)
     return Where.apply(cond, a, b)
 
 
 def _float(x: Tensor) -> Tensor:
     """Integer inputs of float functions (exp, log, ...) are promoted to the default float dtype, as in torch."""
-    if not isinstance(x, Tensor):
+    if not isinstance(x, Tensor | np.ndarray | np.generic):
         x = Tensor(x)
-    if x.array.dtype.kind != "f":
+    if x.dtype.kind != "f":
         return cast(x, get_default_dtype())
     return x
 
 
 # ---- comparisons and logic: not differentiable, bool results --------------------------------------------------------
+def value(x: Any) -> Any:
+    """The raw value of an operand: a Tensor's array, or a Python scalar as is."""
+    return x.array if isinstance(x, Tensor) else x
+
+
 def _compare(a: Any, b: Any, fn: Any) -> Tensor:
     return Tensor._make(np.asarray(fn(value(a), value(b))))
 

@@ -4,36 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..function import Function
+from ..function import Op
 from ..tensor import Tensor
-from ._util import binary, save_cross, saved_or_args
+from ._util import binary
 
 
-class MatMul(Function):
+class MatMul(Op):
     """Z = A @ B (batched over leading dims).   Ā = Z̄ @ Bᵀ,  B̄ = Aᵀ @ Z̄ (the engine sums over broadcast batches)."""
-
-    array_backward = True
 
     @staticmethod
     def forward(ctx, a, b):
-        save_cross(ctx, a, b)
-        return a.array @ b.array
+        ctx.save_for_backward(b if ctx.needs_input_grad[0] else None, a if ctx.needs_input_grad[1] else None)
+        return a @ b
 
     @staticmethod
     def backward(ctx, grad):
-        a, b = saved_or_args(ctx, grad)
-        grad_b = None
-        if ctx.needs_input_grad[1]:
-            flags = ctx.args[1].array.flags
-            # x @ W.mT (nn.Linear) makes b a transposed view of W: compute b's gradient transposed as well,
-            # (Z̄ᵀ A)ᵀ = Aᵀ Z̄, so that W's gradient comes out in W's own memory order, not as a strided view.
-            grad_b = (grad.mT @ a).mT if flags.f_contiguous and not flags.c_contiguous else a.mT @ grad
-        return (grad @ b.mT if ctx.needs_input_grad[0] else None, grad_b)
+        b, a = ctx.saved_tensors
+        return (grad @ b.mT if ctx.needs_input_grad[0] else None,
+                a.mT @ grad if ctx.needs_input_grad[1] else None)
 
     @staticmethod
     def jvp(ctx, ta, tb):
-        a, b = saved_or_args(ctx)
-        return ta @ b + a @ tb
+        b, a = ctx.saved_tensors
+        return (0 if ta is None else ta @ b) + (0 if tb is None else a @ tb)
 
 
 def matmul(a: Any, b: Any) -> Tensor:

@@ -1,6 +1,6 @@
 """Reductions: sum, mean, var/std, amax/amin, max/min, argmax/argmin, logsumexp, norm.
 
-A reduction's backward broadcasts the output gradient back over the reduced dims (``_expand_back``).
+A reduction's backward spreads the output gradient back over the reduced dims (``_expand_back``).
 """
 
 from __future__ import annotations
@@ -10,179 +10,147 @@ from typing import Any
 
 import numpy as np
 
-from ..function import Function
+from ..function import Op
 from ..tensor import Tensor
 from ._util import cast, keepdim_shape, norm_dims
+from .elementwise import exp, where
+from .shape import broadcast_to, reshape
 
 
 def _expand_back(grad: Any, shape: tuple, dims: tuple) -> Any:
-    """The gradient of a reduction over ``dims``, spread back to the input ``shape`` (a Tensor or an array)."""
-    grad = grad.reshape(keepdim_shape(shape, dims))
-    return grad.broadcast_to(shape) if grad.__class__ is Tensor else np.broadcast_to(grad, shape)
+    """The gradient of a reduction over ``dims``, spread back to the input ``shape``."""
+    return broadcast_to(reshape(grad, keepdim_shape(shape, dims)), shape)
 
 
-class Sum(Function):
+class Sum(Op):
     """z = Σᵢ xᵢ over dims.   ∂z/∂xᵢ = 1."""
 
-    array_backward = True
-
     @staticmethod
     def forward(ctx, x, dims, keepdim):
-        return np.sum(x.array, axis=dims, keepdims=keepdim)
+        ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
+        return np.sum(x, axis=dims, keepdims=keepdim)
 
     @staticmethod
     def backward(ctx, grad):
-        x, dims, _ = ctx.args
-        return _expand_back(grad, x.shape, dims), None, None
+        return _expand_back(grad, ctx.shape, ctx.dims), None, None
 
     @staticmethod
     def jvp(ctx, t, _d, _k):
-        return sum(t, ctx.args[1], ctx.args[2])
+        return sum(t, ctx.dims, ctx.keepdim)
 
 
-class Mean(Function):
+class Mean(Op):
     """z = (1/n) Σᵢ xᵢ over dims.   ∂z/∂xᵢ = 1/n."""
 
-    array_backward = True
-
     @staticmethod
     def forward(ctx, x, dims, keepdim):
-        return np.mean(x.array, axis=dims, keepdims=keepdim)
+        ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
+        return np.mean(x, axis=dims, keepdims=keepdim)
 
     @staticmethod
     def backward(ctx, grad):
-        x, dims, _ = ctx.args
-        n = int(np.prod([x.shape[d] for d in dims]))
-        return _expand_back(grad / n, x.shape, dims), None, None
+        n = int(np.prod([ctx.shape[d] for d in ctx.dims]))
+        return _expand_back(grad / n, ctx.shape, ctx.dims), None, None
 
     @staticmethod
     def jvp(ctx, t, _d, _k):
-        return mean(t, ctx.args[1], ctx.args[2])
+        return mean(t, ctx.dims, ctx.keepdim)
 
 
-class Amax(Function):
+class Amax(Op):
     """z = max over dims.   ∂z/∂xᵢ = 1/k for each of the k maximal elements, 0 elsewhere (ties split, as torch)."""
 
     @staticmethod
     def forward(ctx, x, dims, keepdim):
-        out = Tensor._make(np.asarray(np.max(x.array, axis=dims, keepdims=keepdim)))
+        out = np.asarray(np.max(x, axis=dims, keepdims=keepdim))
         ctx.save_for_backward(x, out)
+        ctx.dims, ctx.keepdim = dims, keepdim
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        return _extreme_backward(ctx, grad), None, None
+        x, out = ctx.saved_tensors
+        return _expand_back(grad, x.shape, ctx.dims) * _share(x, out, ctx.dims), None, None
 
     @staticmethod
     def jvp(ctx, t, _d, _k):
-        return _extreme_jvp(ctx, t)
+        x, out = ctx.saved_tensors
+        return sum(t * _share(x, out, ctx.dims), ctx.dims, ctx.keepdim)
 
 
-class Amin(Function):
+class Amin(Amax):
     """z = min over dims.   ∂z/∂xᵢ = 1/k for each of the k minimal elements, 0 elsewhere."""
 
     @staticmethod
     def forward(ctx, x, dims, keepdim):
-        out = Tensor._make(np.asarray(np.min(x.array, axis=dims, keepdims=keepdim)))
+        out = np.asarray(np.min(x, axis=dims, keepdims=keepdim))
         ctx.save_for_backward(x, out)
+        ctx.dims, ctx.keepdim = dims, keepdim
         return out
 
-    @staticmethod
-    def backward(ctx, grad):
-        return _extreme_backward(ctx, grad), None, None
 
-    @staticmethod
-    def jvp(ctx, t, _d, _k):
-        return _extreme_jvp(ctx, t)
-
-
-def _extreme_weights(ctx: Function) -> np.ndarray:
-    x, out = ctx.saved_tensors
-    dims = ctx.args[1]
-    hit = x.array == out.array.reshape(keepdim_shape(x.shape, dims))
+def _share(x: Any, out: Any, dims: tuple) -> Any:
+    """1/k at each of the k elements equal to the extreme (a constant: not differentiated), 0 elsewhere."""
+    hit = np.asarray(x == reshape(out, keepdim_shape(x.shape, dims)), dtype=x.dtype)
     return hit / np.sum(hit, axis=dims, keepdims=True)
 
 
-def _extreme_backward(ctx: Function, grad: Tensor) -> Tensor:
-    x = ctx.saved_tensors[0]
-    w = Tensor._make(_extreme_weights(ctx).astype(grad.dtype))
-    return _expand_back(grad, x.shape, ctx.args[1]) * w
-
-
-def _extreme_jvp(ctx: Function, t: Tensor) -> Tensor:
-    w = Tensor._make(_extreme_weights(ctx).astype(t.dtype))
-    return sum(t * w, ctx.args[1], ctx.args[2])
-
-
-class Logsumexp(Function):
+class Logsumexp(Op):
     """z = log Σᵢ e^(xᵢ), computed as m + log Σ e^(xᵢ − m) with m = max x.   ∂z/∂xᵢ = e^(xᵢ − z) (the softmax)."""
 
     @staticmethod
     def forward(ctx, x, dims, keepdim):
-        m = np.max(x.array, axis=dims, keepdims=True)
+        m = np.max(x, axis=dims, keepdims=True)
         m = np.where(np.isfinite(m), m, 0)  # a row of −inf gives −inf, not NaN
-        out = np.log(np.sum(np.exp(x.array - m), axis=dims, keepdims=True)) + m
-        out = Tensor._make(out if keepdim else np.squeeze(out, axis=dims))
+        out = np.log(np.sum(np.exp(x - m), axis=dims, keepdims=True)) + m
+        out = out if keepdim else np.squeeze(out, axis=dims)
         ctx.save_for_backward(x, out)
+        ctx.dims, ctx.keepdim = dims, keepdim
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        from .elementwise import exp
-        from .shape import reshape
-
         x, out = ctx.saved_tensors
-        dims = ctx.args[1]
-        p = exp(x - reshape(out, keepdim_shape(x.shape, dims)))
-        return _expand_back(grad, x.shape, dims) * p, None, None
+        p = exp(x - reshape(out, keepdim_shape(x.shape, ctx.dims)))
+        return _expand_back(grad, x.shape, ctx.dims) * p, None, None
 
     @staticmethod
     def jvp(ctx, t, _d, _k):
-        from .elementwise import exp
-        from .shape import reshape
-
         x, out = ctx.saved_tensors
-        dims = ctx.args[1]
-        return sum(t * exp(x - reshape(out, keepdim_shape(x.shape, dims))), dims, ctx.args[2])
+        return sum(t * exp(x - reshape(out, keepdim_shape(x.shape, ctx.dims))), ctx.dims, ctx.keepdim)
 
 
-class Norm2(Function):
+class Norm2(Op):
     """z = √(Σ xᵢ²).   ∂z/∂xᵢ = xᵢ / z (taken as 0 where z = 0, the subgradient torch uses)."""
 
     @staticmethod
     def forward(ctx, x, dims, keepdim):
-        out = Tensor._make(np.asarray(np.sqrt(np.sum(x.array * x.array, axis=dims, keepdims=keepdim))))
+        out = np.asarray(np.sqrt(np.sum(x * x, axis=dims, keepdims=keepdim)))
         ctx.save_for_backward(x, out)
+        ctx.dims, ctx.keepdim = dims, keepdim
         return out
 
     @staticmethod
     def backward(ctx, grad):
         x, out = ctx.saved_tensors
-        dims = ctx.args[1]
-        return _expand_back(grad / _nonzero(out), x.shape, dims) * x, None, None
+        return _expand_back(grad / where(out == 0, 1.0, out), x.shape, ctx.dims) * x, None, None
 
     @staticmethod
     def jvp(ctx, t, _d, _k):
         x, out = ctx.saved_tensors
-        return sum(t * x, ctx.args[1], ctx.args[2]) / _nonzero(out)
-
-
-def _nonzero(out: Tensor) -> Tensor:
-    from .elementwise import where
-
-    return where(out == 0, 1.0, out)
+        return sum(t * x, ctx.dims, ctx.keepdim) / where(out == 0, 1.0, out)
 
 
 # ---- functions ---------------------------------------------------------------------------------------------------
 def sum(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     dims = norm_dims(dim, x.ndim)
-    if x.array.dtype.kind in "bu" or x.array.dtype.kind == "i" and x.array.dtype.itemsize < 8:
+    if x.dtype.kind in "bu" or x.dtype.kind == "i" and x.dtype.itemsize < 8:
         x = cast(x, np.dtype("int64"))  # torch sums integers and bools as int64
     return Sum.apply(x, dims, keepdim)
 
 
 def mean(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
-    if x.array.dtype.kind != "f":
+    if x.dtype.kind != "f":
         raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be floating point, got "
                            f"{x.dtype}; use x.float().mean()")
     return Mean.apply(x, norm_dims(dim, x.ndim), keepdim)
@@ -248,7 +216,8 @@ def min(x: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
 
 
 def _select_extreme(x: Tensor, dim: int, keepdim: bool, arg: Any, result: Any) -> Any:
-    from .shape import gather, squeeze
+    from .shape import gather
+    from .view import squeeze
 
     (d,) = norm_dims(dim, x.ndim)
     idx = Tensor._make(arg(x.array, axis=d, keepdims=True).astype(np.int64)) if x.ndim else Tensor._make(

@@ -4,54 +4,53 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..function import Function
+from ..function import Op
 from ..tensor import Tensor
-from ._util import exp, norm_dims, saved_values, sum_keepdim
+from ._util import norm_dims
+from .elementwise import exp
+from .reduce import sum
 
 
-class Softmax(Function):
+class Softmax(Op):
     """yᵢ = e^(xᵢ) / Σⱼ e^(xⱼ) along dim.   ∂yᵢ/∂xⱼ = yᵢ(δᵢⱼ − yⱼ), so x̄ = y ⊙ (ȳ − Σⱼ ȳⱼ yⱼ)."""
-
-    array_backward = True
 
     @staticmethod
     def forward(ctx, x, dim):
-        e = np.exp(x.array - x.array.max(axis=dim, keepdims=True))
-        out = Tensor._make(e / e.sum(axis=dim, keepdims=True))
+        e = np.exp(x - x.max(axis=dim, keepdims=True))
+        out = e / e.sum(axis=dim, keepdims=True)
         ctx.save_for_backward(out)
+        ctx.dim = dim
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        (y,) = saved_values(ctx, grad)
-        return y * (grad - sum_keepdim(grad * y, ctx.args[1])), None
+        (y,) = ctx.saved_tensors
+        return y * (grad - sum(grad * y, ctx.dim, keepdim=True)), None
 
     @staticmethod
     def jvp(ctx, t, _):
-        (y,) = ctx.saved_tensors
-        return y * (t - (t * y).sum(ctx.args[1], keepdim=True))
+        return Softmax.backward(ctx, t)[0]  # the Jacobian is symmetric: jvp and vjp are the same product
 
 
-class LogSoftmax(Function):
+class LogSoftmax(Op):
     """zᵢ = xᵢ − log Σⱼ e^(xⱼ) along dim.   x̄ = z̄ − softmax(x) · Σⱼ z̄ⱼ."""
-
-    array_backward = True
 
     @staticmethod
     def forward(ctx, x, dim):
-        out = Tensor._make(log_softmax_array(x.array, dim))
+        out = log_softmax_array(x, dim)
         ctx.save_for_backward(out)
+        ctx.dim = dim
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        (z,) = saved_values(ctx, grad)
-        return grad - exp(z) * sum_keepdim(grad, ctx.args[1]), None
+        (z,) = ctx.saved_tensors
+        return grad - exp(z) * sum(grad, ctx.dim, keepdim=True), None
 
     @staticmethod
     def jvp(ctx, t, _):
         (z,) = ctx.saved_tensors
-        return t - (z.exp() * t).sum(ctx.args[1], keepdim=True)
+        return t - sum(exp(z) * t, ctx.dim, keepdim=True)
 
 
 def log_softmax_array(a: np.ndarray, dim: int) -> np.ndarray:

@@ -18,7 +18,9 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Function, Tensor
+import autograd
+from autograd import Tensor
+from autograd.function import Op
 
 from ._windows import Geometry, col2im, pad, windows
 
@@ -74,86 +76,84 @@ def _conv_weight_grad(x: np.ndarray, gy: np.ndarray, g: Geometry, groups: int, w
     return gw.reshape(w_shape)
 
 
-# ---- the three Functions -------------------------------------------------------------------------------------------
-class Conv2dFn(Function):
+# ---- the three ops ------------------------------------------------------------------------------------------------
+class Conv2dFn(Op):
     """y[n,o] = Σ_c w[o,c] ⋆ x[n,c] + b[o] (cross-correlation).   x̄ = T(ȳ, w),  w̄ = W(x, ȳ),  b̄ = Σ_{n,h,w} ȳ."""
 
     @staticmethod
     def forward(ctx, x, w, b, geom, groups):
-        cols = _im2col(x.array, geom, groups)
-        out = _conv(x.array, w.array, geom, groups, cols)
+        cols = _im2col(x, geom, groups)
+        out = _conv(x, w, geom, groups, cols)
         if b is not None:
-            out += b.array.reshape(-1, 1, 1)
-        ctx.save_for_backward(x, w)
-        ctx.cols = cols  # reused by the weight gradient: im2col is the expensive part
+            out += b.reshape(-1, 1, 1)
+        # cols (im2col of x) is kept for the weight gradient, since it is the expensive part; saved, it is freed
+        # with the rest after backward
+        ctx.save_for_backward(x, w, cols)
+        ctx.geom, ctx.groups = geom, groups
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        x, w = ctx.saved_tensors
-        _, _, b, geom, groups = ctx.args
+        x, w, cols = ctx.saved_tensors
         need = ctx.needs_input_grad
-        gx = ConvInputGrad.apply(grad, w, geom, groups, x.shape) if need[0] else None
-        gw = ConvWeightGrad.apply(x, grad, geom, groups, w.shape, ctx.cols) if need[1] else None
-        gb = grad.sum((0, 2, 3)) if b is not None and need[2] else None
+        gx = ConvInputGrad.apply(grad, w, ctx.geom, ctx.groups, x.shape) if need[0] else None
+        gw = ConvWeightGrad.apply(x, grad, ctx.geom, ctx.groups, w.shape, cols) if need[1] else None
+        gb = autograd.sum(grad, (0, 2, 3)) if need[2] else None
         return gx, gw, gb, None, None
 
     @staticmethod
     def jvp(ctx, tx, tw, tb, _g, _gr):
-        x, w = ctx.saved_tensors
-        _, _, b, geom, groups = ctx.args
-        out = Conv2dFn.apply(tx, w, None, geom, groups) + Conv2dFn.apply(x, tw, None, geom, groups)
-        return out if tb is None else out + tb.reshape(-1, 1, 1)
+        x, w, _ = ctx.saved_tensors
+        out = Conv2dFn.apply(tx, w, None, ctx.geom, ctx.groups) + Conv2dFn.apply(x, tw, None, ctx.geom, ctx.groups)
+        return out if tb is None else out + autograd.reshape(tb, (-1, 1, 1))
 
 
-class ConvInputGrad(Function):
+class ConvInputGrad(Op):
     """x̄ = T(g, w), the transpose of x ↦ C(x, w) applied to g.   ḡ = C(x̄̄, w),  w̄ = W(x̄̄, g)."""
 
     @staticmethod
     def forward(ctx, g, w, geom, groups, x_shape):
         ctx.save_for_backward(g, w)
-        return _conv_input_grad(g.array, w.array, geom, groups)
+        ctx.geom, ctx.groups, ctx.x_shape = geom, groups, x_shape
+        return _conv_input_grad(g, w, geom, groups)
 
     @staticmethod
     def backward(ctx, grad):
         g, w = ctx.saved_tensors
-        _, _, geom, groups, _ = ctx.args
         need = ctx.needs_input_grad
-        gg = Conv2dFn.apply(grad, w, None, geom, groups) if need[0] else None
-        gw = ConvWeightGrad.apply(grad, g, geom, groups, w.shape, None) if need[1] else None
+        gg = Conv2dFn.apply(grad, w, None, ctx.geom, ctx.groups) if need[0] else None
+        gw = ConvWeightGrad.apply(grad, g, ctx.geom, ctx.groups, w.shape, None) if need[1] else None
         return gg, gw, None, None, None
 
     @staticmethod
     def jvp(ctx, tg, tw, *_):
         g, w = ctx.saved_tensors
-        _, _, geom, groups, x_shape = ctx.args
-        return (ConvInputGrad.apply(tg, w, geom, groups, x_shape)
-                + ConvInputGrad.apply(g, tw, geom, groups, x_shape))
+        return (ConvInputGrad.apply(tg, w, ctx.geom, ctx.groups, ctx.x_shape)
+                + ConvInputGrad.apply(g, tw, ctx.geom, ctx.groups, ctx.x_shape))
 
 
-class ConvWeightGrad(Function):
+class ConvWeightGrad(Op):
     """w̄ = W(x, g) = Σ_{n,pixels} g ⊗ im2col(x).   x̄ = T(g, w̄̄),  ḡ = C(x, w̄̄)."""
 
     @staticmethod
     def forward(ctx, x, g, geom, groups, w_shape, cols):
         ctx.save_for_backward(x, g)
-        return _conv_weight_grad(x.array, g.array, geom, groups, w_shape, cols)
+        ctx.geom, ctx.groups, ctx.w_shape = geom, groups, w_shape
+        return _conv_weight_grad(x, g, geom, groups, w_shape, cols)
 
     @staticmethod
     def backward(ctx, grad):
         x, g = ctx.saved_tensors
-        _, _, geom, groups, _, _ = ctx.args
         need = ctx.needs_input_grad
-        gx = ConvInputGrad.apply(g, grad, geom, groups, x.shape) if need[0] else None
-        gg = Conv2dFn.apply(x, grad, None, geom, groups) if need[1] else None
+        gx = ConvInputGrad.apply(g, grad, ctx.geom, ctx.groups, x.shape) if need[0] else None
+        gg = Conv2dFn.apply(x, grad, None, ctx.geom, ctx.groups) if need[1] else None
         return gx, gg, None, None, None, None
 
     @staticmethod
     def jvp(ctx, tx, tg, *_):
         x, g = ctx.saved_tensors
-        _, _, geom, groups, w_shape, _ = ctx.args
-        return (ConvWeightGrad.apply(tx, g, geom, groups, w_shape, None)
-                + ConvWeightGrad.apply(x, tg, geom, groups, w_shape, None))
+        return (ConvWeightGrad.apply(tx, g, ctx.geom, ctx.groups, ctx.w_shape, None)
+                + ConvWeightGrad.apply(x, tg, ctx.geom, ctx.groups, ctx.w_shape, None))
 
 
 # ---- argument handling ---------------------------------------------------------------------------------------------

@@ -5,39 +5,38 @@ from __future__ import annotations
 import numpy as np
 
 import autograd
-from autograd import Function, Tensor
-from autograd.ops._util import save_cross, saved_or_args, saved_values
+from autograd import Tensor
+from autograd.function import Op
 from autograd.random import get_rng
 
 
-class Linear(Function):
+class Linear(Op):
     """Y = X Wᵀ + b for a batch X (N, in), W (out, in), b (out,) or None.   X̄ = Ȳ W,  W̄ = Ȳᵀ X,  b̄ = Σₙ Ȳ.
 
     One node instead of three (transpose, matmul, add): the affine map of every layer, fused for speed.
     """
 
-    array_backward = True
-
     @staticmethod
     def forward(ctx, x, w, b):
-        save_cross(ctx, x, w)  # X only if W needs a gradient, W only if X does (as for any product)
-        out = x.array @ w.array.T
+        need_x, need_w, _ = ctx.needs_input_grad
+        ctx.save_for_backward(x if need_w else None, w if need_x else None)  # as for any product: see Mul
+        out = x @ w.T
         if b is not None:
-            out += b.array  # the fresh product is ours to add into
+            out += b  # the fresh product is ours to add into
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        x, w = saved_values(ctx, grad)  # x is saved when W needs a gradient, W when x does (save_cross)
+        x, w = ctx.saved_tensors
         need_x, need_w, need_b = ctx.needs_input_grad
         return (grad @ w if need_x else None,
                 grad.mT @ x if need_w else None,  # (out, in), in W's own memory order
-                grad.sum(0) if need_b else None)
+                autograd.sum(grad, 0) if need_b else None)
 
     @staticmethod
     def jvp(ctx, tx, tw, tb):
-        x, w = saved_or_args(ctx)
-        out = tx @ w.mT + x @ tw.mT
+        x, w = ctx.saved_tensors
+        out = (0 if tx is None else tx @ w.mT) + (0 if tw is None else x @ tw.mT)
         return out if tb is None else out + tb
 
 

@@ -13,8 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Function, Tensor, logsumexp, stack, where
-from autograd.ops._util import const
+import autograd
+from autograd import Tensor, logsumexp, stack, where
+from autograd.function import Op
 from autograd.ops.softmax import log_softmax_array
 
 _REDUCTIONS = ("none", "mean", "sum")
@@ -173,63 +174,57 @@ def _target_index(t: np.ndarray) -> tuple:
     return (grids[0], t) + tuple(grids[1:])
 
 
-class NllLoss(Function):
+class NllLoss(Op):
     """ℓᵢ = −wᵢ·x[i, tᵢ] for log-probabilities x (N, C, *), then summed, or divided by Σᵢ wᵢ for the mean.
     ∂ℓ/∂x[i, c] = −wᵢ (÷ Σ w for the mean) where c = tᵢ, else 0: the loss is linear in x."""
 
-    array_backward = True
+    @staticmethod
+    def forward(ctx, x, index, wt, reduction):
+        ctx.shape, ctx.dtype, ctx.target = x.shape, x.dtype, (index, wt, reduction)
+        return _nll(x, index, wt, reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        index, wt, reduction = ctx.target
+        coef = np.zeros(ctx.shape, dtype=ctx.dtype)  # −wᵢ (÷ Σ w) at each target position, 0 elsewhere
+        coef[index] = -_target_weights(wt, reduction, index)
+        if reduction == "none":  # one gradient per target: broadcast it along the class dim
+            grad = autograd.reshape(grad, (ctx.shape[0], 1) + ctx.shape[2:])
+        return grad * coef, None, None, None
+
+    @staticmethod
+    def jvp(ctx, t, *_):
+        return NllLoss.apply(t, *ctx.target)
+
+
+class CrossEntropy(Op):
+    """log_softmax and nll_loss in one node: ℓᵢ = −wᵢ·log softmax(xᵢ)[tᵢ] for logits x (N, C, *), then summed, or
+    divided by Σᵢ wᵢ for the mean.   ∂ℓᵢ/∂x[i, c] = wᵢ·(softmax(xᵢ)_c − [c = tᵢ])."""
 
     @staticmethod
     def forward(ctx, x, index, wt, reduction):
-        ctx.save_for_backward(x)  # only its shape is needed, but as in torch: freed after backward, version-checked
-        return _nll(x.array, index, wt, reduction)
+        ctx.save_for_backward(x)
+        ctx.target = index, wt, reduction
+        return _nll(log_softmax_array(x, 1), index, wt, reduction)
 
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        _, index, wt, reduction = ctx.args
-        coef = np.zeros(x.shape, dtype=x.dtype)  # −wᵢ (÷ Σ w) at each target position, 0 elsewhere
-        coef[index] = -_target_weights(wt, reduction, index)
-        if reduction == "none":  # one gradient per target: broadcast it along the class dim
-            grad = grad.reshape((x.shape[0], 1) + x.shape[2:])
-        return grad * const(coef, grad), None, None, None
-
-    @staticmethod
-    def jvp(ctx, t, _i, _w, _r):
-        return NllLoss.apply(t, *ctx.args[1:])
-
-
-class CrossEntropy(Function):
-    """log_softmax and nll_loss in one node: ℓᵢ = −wᵢ·log softmax(xᵢ)[tᵢ] for logits x (N, C, *), then summed, or
-    divided by Σᵢ wᵢ for the mean.   ∂ℓᵢ/∂x[i, c] = wᵢ·(softmax(xᵢ)_c − [c = tᵢ])."""
-
-    array_backward = True
-
-    @staticmethod
-    def forward(ctx, x, index, wt, reduction):
-        logp = log_softmax_array(x.array, 1)
-        ctx.save_for_backward(Tensor._make(logp))  # the log-probabilities, for the backward on arrays
-        return _nll(logp, index, wt, reduction)
-
-    @staticmethod
-    def backward(ctx, grad):
-        x, index, wt, reduction = ctx.args
-        # Recorded (create_graph), p must be computed from x so that second derivatives flow through it.
-        (logp,) = ctx.saved_tensors
-        p = x.softmax(1) if grad.__class__ is Tensor else np.exp(logp.array)
+        index, wt, reduction = ctx.target
         onehot = np.zeros(x.shape, dtype=x.dtype)
         onehot[index] = 1
         scale = _target_weights(wt, reduction, index)
         if isinstance(scale, np.ndarray):
-            scale = const(np.expand_dims(scale, 1), grad)  # wᵢ, as (N, 1, *)
+            scale = np.expand_dims(scale, 1).astype(x.dtype)  # wᵢ, as (N, 1, *)
         if reduction == "none":  # one gradient per target: broadcast it along the class dim
-            grad = grad.reshape((x.shape[0], 1) + x.shape[2:])
-        return grad * scale * (p - const(onehot, grad)), None, None, None
+            grad = autograd.reshape(grad, (x.shape[0], 1) + x.shape[2:])
+        return grad * scale * (autograd.softmax(x, 1) - onehot), None, None, None
 
     @staticmethod
-    def jvp(ctx, t, _i, _w, _r):
-        p = ctx.saved_tensors[0].exp()
-        return NllLoss.apply(t - (p * t).sum(1, keepdim=True), *ctx.args[1:])  # the tangent of log_softmax, picked
+    def jvp(ctx, t, *_):
+        (x,) = ctx.saved_tensors
+        tangent = t - autograd.sum(autograd.softmax(x, 1) * t, 1, keepdim=True)  # log_softmax's
+        return NllLoss.apply(tangent, *ctx.target)
 
 
 def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, ignore_index: int = -100,

@@ -14,7 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Function, Tensor
+from autograd import Tensor
+from autograd.function import Op
 
 from ._windows import Geometry, col2im, pad, windows
 
@@ -85,55 +86,56 @@ def _scatter(grad: np.ndarray, arg: np.ndarray, g: Geometry) -> np.ndarray:
     return out[:, :, t:t + h, l:l + w]
 
 
-class MaxPool2dFn(Function):
+class MaxPool2dFn(Op):
     """y = max over each window.   x̄ = ȳ scattered to each window's (first) argmax; zero elsewhere."""
 
     @staticmethod
     def forward(ctx, x, geom):
-        out, ctx.arg = _argmax_windows(x.array, geom)
+        out, ctx.arg = _argmax_windows(x, geom)
+        ctx.geom = geom
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        return MaxPoolScatter.apply(grad, ctx.arg, ctx.args[1]), None
+        return MaxPoolScatter.apply(grad, ctx.arg, ctx.geom), None
 
     @staticmethod
     def jvp(ctx, t, _):
-        return MaxPoolGather.apply(t, ctx.arg, ctx.args[1])
+        return MaxPoolGather.apply(t, ctx.arg, ctx.geom)
 
 
-class MaxPoolScatter(Function):
+class MaxPoolScatter(Op):
     """x̄ = ȳ placed at the argmax positions (linear in ȳ).   Its adjoint: ḡ = the gather of x̄̄ at those positions."""
 
     @staticmethod
     def forward(ctx, grad, arg, geom):
-        return _scatter(grad.array, arg, geom)
+        ctx.arg, ctx.geom = arg, geom
+        return _scatter(grad, arg, geom)
 
     @staticmethod
     def backward(ctx, grad):
-        _, arg, geom = ctx.args
-        return MaxPoolGather.apply(grad, arg, geom), None, None
+        return MaxPoolGather.apply(grad, ctx.arg, ctx.geom), None, None
 
     @staticmethod
     def jvp(ctx, t, *_):
-        return MaxPoolScatter.apply(t, *ctx.args[1:])
+        return MaxPoolScatter.apply(t, ctx.arg, ctx.geom)
 
 
-class MaxPoolGather(Function):
+class MaxPoolGather(Op):
     """y = x read at fixed argmax positions (linear in x).   x̄ = ȳ scattered back to them."""
 
     @staticmethod
     def forward(ctx, x, arg, geom):
-        return _gather(x.array, arg, geom)
+        ctx.arg, ctx.geom = arg, geom
+        return _gather(x, arg, geom)
 
     @staticmethod
     def backward(ctx, grad):
-        _, arg, geom = ctx.args
-        return MaxPoolScatter.apply(grad, arg, geom), None, None
+        return MaxPoolScatter.apply(grad, ctx.arg, ctx.geom), None, None
 
     @staticmethod
     def jvp(ctx, t, *_):
-        return MaxPoolGather.apply(t, *ctx.args[1:])
+        return MaxPoolGather.apply(t, ctx.arg, ctx.geom)
 
 
 # ---- sum / average pooling -----------------------------------------------------------------------------------------
@@ -146,38 +148,40 @@ def _window_sum(x: np.ndarray, g: Geometry) -> np.ndarray:
     return out
 
 
-class SumPool(Function):
+class SumPool(Op):
     """y = Σ over each window (zero padding).   x̄ = each ȳ spread over its window (col2im)."""
 
     @staticmethod
     def forward(ctx, x, geom):
-        return _window_sum(x.array, geom)
+        ctx.geom = geom
+        return _window_sum(x, geom)
 
     @staticmethod
     def backward(ctx, grad):
-        return SumPoolT.apply(grad, ctx.args[1]), None
+        return SumPoolT.apply(grad, ctx.geom), None
 
     @staticmethod
     def jvp(ctx, t, _):
-        return SumPool.apply(t, ctx.args[1])
+        return SumPool.apply(t, ctx.geom)
 
 
-class SumPoolT(Function):
+class SumPoolT(Op):
     """x̄ = ȳ spread over the windows (SumPool's adjoint).   ḡ = the window sums of x̄̄."""
 
     @staticmethod
     def forward(ctx, grad, geom):
+        ctx.geom = geom
         n, c = grad.shape[:2]
-        cols = np.broadcast_to(grad.array[:, :, None, None], (n, c, *geom.kernel, *geom.out_hw))
+        cols = np.broadcast_to(grad[:, :, None, None], (n, c, *geom.kernel, *geom.out_hw))
         return col2im(cols, geom)
 
     @staticmethod
     def backward(ctx, grad):
-        return SumPool.apply(grad, ctx.args[1]), None
+        return SumPool.apply(grad, ctx.geom), None
 
     @staticmethod
     def jvp(ctx, t, _):
-        return SumPoolT.apply(t, ctx.args[1])
+        return SumPoolT.apply(t, ctx.geom)
 
 
 # ---- argument handling ---------------------------------------------------------------------------------------------
