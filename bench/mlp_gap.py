@@ -153,7 +153,7 @@ def check_kernels(x: np.ndarray, y: np.ndarray) -> float:
 
 def phases(repeat: int) -> dict[str, list[float]]:
     """Median seconds of each phase, per library (turns of 10 consecutive steps, shuffled, as ``_common.timed``)."""
-    fns = phased_steps(*mlp.array(), mlp.SIZES)
+    fns = phased_steps(*mlp.data(), mlp.SIZES)
     times: dict = defaultdict(list)
     order = list(fns.items())
     for _ in range(10):
@@ -173,7 +173,7 @@ def phases(repeat: int) -> dict[str, list[float]]:
 def cold_forward(repeat: int) -> dict[tuple[str, str], float]:
     """Median seconds of a tiny MLP's forward, pathgrad's and NumPy's, warm and right after evicting the caches."""
     sizes = (8, 8, 8, 2)
-    x, _ = mlp.array(4, sizes)
+    x, _ = mlp.data(4, sizes)
     model = mlp.pathgrad_model(sizes)
     params = mlp.weights(model)
     xt = autograd.tensor(x)
@@ -207,7 +207,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=300)
     args = ap.parse_args()
     steady_heap()
-    diff = check_kernels(*mlp.array())
+    diff = check_kernels(*mlp.data())
     print(f"pathgrad's kernels by hand: max |ΔW| from pathgrad's step after one step {diff:.1e}")
     gc.collect()
     gc.freeze()

@@ -135,7 +135,7 @@ def main() -> None:
     ours, base = mlp.memory()
     print(f"| MLP 784-256-256-10 step, peak memory (tracemalloc) | {ours / 2**20:.2f} MiB | numpy (by hand) "
           f"{base / 2**20:.2f} MiB | {ours / base:.2f} | – | – |")
-    x, y = mlp.array()
+    x, y = mlp.data()
     bad = mlp.check_float32(x, y)
     print(f"\nMLP float32 check (params, grads, loss): {'ok' if not bad else '; '.join(bad)}")
     print(float32.report(*float32.audit()))

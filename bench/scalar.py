@@ -96,7 +96,7 @@ def micrograd_step(X: np.ndarray, y: np.ndarray):
         model.zero_grad()
         total.backward()
         for p in model.parameters():
-            p.array -= 0.01 * p.grad
+            p.data -= 0.01 * p.grad
         return total
 
     return step

@@ -56,7 +56,7 @@ def numpy_adam_step(x: np.ndarray, y: np.ndarray, params: list[tuple[np.ndarray,
 
 
 def fns() -> dict[str, Callable[[], object]]:
-    x, y = mlp.array(BATCH, SIZES)
+    x, y = mlp.data(BATCH, SIZES)
     model = mlp.pathgrad_model(SIZES)
     params = mlp.weights(model)
     out = {"pathgrad": mlp.pathgrad_step(x, y, model, lambda ps: optim.Adam(ps, lr=LR, betas=BETAS, eps=EPS)),

@@ -22,7 +22,8 @@ class Parameter(Tensor):
             data = np.empty((0,), dtype=get_default_dtype())
         if isinstance(data, Tensor):
             super().__init__(0.0)
-            self.array = data.array  # share, don't copy: Parameter(t) is a view of t's storage in torch
+            # share, don't copy: Parameter(t) has t's storage and version counter in torch
+            self.array, self._counter = data.array, data._counter
         else:
             super().__init__(data)
         if requires_grad:

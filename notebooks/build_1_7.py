@@ -205,6 +205,41 @@ with fwAD.dual_level():
 print("forward mode de/db =", de_db)
 assert de_db == 5
 """),
+    md(r"""
+## A tensor is a view over memory
+
+A tensor does not own its numbers the way a Python float does: it is a *view* over a block of memory (a NumPy
+array, `t.array`). Indexing, `view`, `reshape`, `t()`, `unsqueeze`, `detach()` and the other view operations
+give new tensors over the **same** memory, as in PyTorch, so writing through one changes what all the others
+see. That is what makes `t[i][j] = 1` fill a one-hot matrix, and it is why an in-place operation needs care.
+
+**What a version counter protects you from.** Backward needs some of the forward values: $\partial e/\partial c
+= d$, so the multiplication keeps $d$. If $d$ were changed in place before `backward()`, the gradient would
+silently use the new value. So every tensor (with all its views) carries a version counter; each in-place
+operation bumps it, each saved tensor remembers the version it was saved at, and backward refuses to use a
+changed one with an error naming the operation.
+"""),
+    code("""
+m = autograd.zeros(2, 3)
+row = m[1]                       # a view: the same memory as m's second row
+row[2] = 1.0                     # so this writes into m
+print(m)
+assert m[1, 2].item() == 1.0 and row._base is m
+
+a = autograd.tensor(2.0, requires_grad=True)
+b = autograd.tensor(1.0, requires_grad=True)
+c, d = a + b, b + 1
+e = c * d                        # keeps c and d for backward (∂e/∂c = d, ∂e/∂d = c)
+print("d's version:", d._version)
+d.add_(10)                       # an in-place change after d was saved ...
+print("d's version:", d._version)
+try:
+    e.backward()                 # ... is caught, not silently used
+except RuntimeError as err:
+    print("RuntimeError:", str(err)[:115], "...")
+else:
+    raise AssertionError("backward should have refused the changed d")
+"""),
 ]
 
 # ---------------------------------------------------------------------------------------------------------------

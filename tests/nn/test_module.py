@@ -242,7 +242,9 @@ def test_repr_is_torch_like():
 def test_parameter_shares_data_and_defaults():
     t = autograd.tensor([1.0, 2.0])
     p = nn.Parameter(t)
-    assert p.requires_grad and p.is_leaf and p.array is t.array
+    assert p.requires_grad and p.is_leaf and np.shares_memory(p.array, t.array)
+    t.add_(1)  # torch: the Parameter shares t's storage and version counter
+    assert p.detach().tolist() == [2.0, 3.0] and p._version == t._version == 1
     assert not nn.Parameter(t, requires_grad=False).requires_grad
     assert nn.Parameter().shape == (0,)
     assert type(p * 2) is autograd.Tensor
