@@ -48,10 +48,6 @@ def to_dtype(dtype: Any) -> np.dtype:
         raise TypeError(f"unknown dtype {dtype!r}: use e.g. autograd.float32, np.float64 or 'float64'") from e
 
 
-def is_floating(dtype: np.dtype) -> bool:
-    return dtype.kind == "f"
-
-
 def _category(dtype: np.dtype) -> int:
     return 2 if dtype.kind in "fc" else (0 if dtype.kind == "b" else 1)
 

@@ -65,8 +65,9 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
 
 def _seed(tensors: Any, grads: Any, op: str, create_graph: bool) -> tuple[list, list]:
     """The roots of the sweep and their gradients: ones for a scalar root, else the given ones (checked)."""
-    tensors = [tensors] if isinstance(tensors, Tensor) else list(tensors)
-    grads = [None] * len(tensors) if grads is None else [grads] if isinstance(grads, Tensor) else list(grads)
+    if isinstance(tensors, Tensor):  # one tensor: then grads is its one gradient (a Tensor, an array, ...)
+        tensors, grads = [tensors], None if grads is None else [grads]
+    grads = [None] * len(tensors) if grads is None else list(grads)
     if len(grads) != len(tensors):
         raise RuntimeError(f"{op}: got {len(tensors)} tensors but {len(grads)} gradients")
     seeds = []
@@ -127,8 +128,9 @@ def _run(roots: list[Tensor], seeds: list, retain_graph: bool, create_graph: boo
                 _check_backward(node, input_grads)
             if not retain_graph:
                 node._free()
-            for arg, g, needed, (producer, i) in zip(node.args, input_grads, node.needs_input_grad,
-                                                     node.next_functions):
+            edges = node._edges  # (producer, output index) of each input, flat
+            for arg, g, needed, producer, i in zip(node.args, input_grads, node.needs_input_grad, edges[::2],
+                                                   edges[1::2]):
                 if needed and g is not None:
                     deliver(arg, _reduce_to(g, arg, node), producer, i)
     finally:

@@ -71,25 +71,17 @@ class Function:
             raise RuntimeError(
                 f"{self.name()}: trying to backward through the graph a second time (or to read saved tensors "
                 "after they were freed). Pass retain_graph=True to the first backward() if you need a second one.")
-        for i, (array, _, counter, version) in enumerate(self._saved):
-            if counter is not None and counter[0] != version:
+        values = self._saved[::2]  # _saved is flat: (value, its version when saved) for each saved value
+        for i, (v, version) in enumerate(zip(values, self._saved[1::2])):
+            if isinstance(v, Tensor) and v._version != version:
                 raise RuntimeError(
                     "one of the variables needed for gradient computation has been modified by an inplace "
-                    f"operation: saved tensor {i} of {self.name()} (shape {array.shape}) is at version {counter[0]}; "
+                    f"operation: saved tensor {i} of {self.name()} (shape {v.shape}) is at version {v._version}; "
                     f"expected version {version} instead. Use an out-of-place op (x = x + y, not x += y), or clone "
                     "it before changing it.")
         if self.on_arrays and not _state.enabled:  # an Op's formula on arrays
-            return tuple(array for array, *_ in self._saved)
-        return tuple(self._unpack(*entry) for entry in self._saved)
-
-    def _unpack(self, array: Any, source: Any, counter: list | None, version: int | None) -> Any:
-        if array is None or isinstance(source, Tensor):  # nothing, or an input
-            return source
-        if source is None:  # a constant: a Python number, or an array made in forward (a mask, an index)
-            return Tensor._make(array) if isinstance(array, np.ndarray) else array
-        out = Tensor._make(array)  # output number ``source``: rebuilt, not kept, so that node and output don't hold
-        out._grad_fn, out._output_nr, out._counter = self, source, counter  # each other
-        return out
+            return tuple(v.array if isinstance(v, Tensor) else v for v in values)
+        return tuple(Tensor._make(v) if isinstance(v, np.ndarray) else v for v in values)
 
     def mark_non_differentiable(self, *outputs: Any) -> None:
         self._non_differentiable = outputs
@@ -100,7 +92,7 @@ class Function:
     @property
     def next_functions(self) -> tuple:
         """``(producer node, output index)`` for each forward argument; ``(None, 0)`` for leaves and constants."""
-        return self._edges
+        return tuple(zip(self._edges[::2], self._edges[1::2]))
 
     @classmethod
     def name(cls) -> str:
@@ -113,13 +105,15 @@ class Function:
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
         ctx = cls()
-        if cls.on_arrays and not any(isinstance(a, Tensor) for a in args):
+        if cls.on_arrays and not any([isinstance(a, Tensor) for a in args]):
             ctx.needs_input_grad = (False,) * len(args)  # plain arrays in: plain arrays out, nothing to record
             return cls.forward(ctx, *args, **kwargs)
-        record = _state.enabled and any(isinstance(a, Tensor) and a.requires_grad for a in args)
+        wanted = [isinstance(a, Tensor) and a.requires_grad for a in args]  # the inputs backward may want
+        record = _state.enabled and True in wanted
         tangents = _state.fw_level > 0 and any(isinstance(a, Tensor) and a._fw_grad is not None for a in args)
-        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and (record and a.requires_grad or tangents)
-                                     for a in args)
+        if tangents:  # forward mode wants every tensor input's tangent
+            wanted = [isinstance(a, Tensor) for a in args]
+        ctx.needs_input_grad = tuple(wanted) if record or tangents else (False,) * len(args)
         inputs = [a.array if cls.on_arrays and isinstance(a, Tensor) else a for a in args]
         prev, _state.enabled = _state.enabled, False  # forward's own ops are not recorded: the op is one node
         try:
@@ -131,9 +125,9 @@ class Function:
         outputs = tuple(_as_output(o, args) for o in raw) if raw.__class__ is tuple else (_as_output(raw, args),)
         if cls.is_view:
             _mark_view(cls, args, outputs[0])
-        if record or tangents:
-            raws = raw if raw.__class__ is tuple else (raw,)
-            ctx._saved = tuple(_saved_entry(v, args, inputs, raws, outputs) for v in ctx._to_save)
+        if record or tangents:  # what forward saved, as (value, version now) pairs in one flat tuple
+            raws = _tuple(raw)
+            ctx._saved = tuple([x for v in ctx._to_save for x in _saved_entry(v, args, inputs, raws, outputs)])
         if record:
             ctx._record(args, kwargs, outputs)
         if _state.anomaly:
@@ -147,11 +141,13 @@ class Function:
         an input a new history), and its outputs' grad_fn."""
         self.sequence_nr = next(_recorded)
         self.args, self.kwargs, self.scope = args, kwargs, _state.scope
-        self._edges = tuple((a.grad_fn, a._output_nr) if needed else (None, 0)
-                            for a, needed in zip(args, self.needs_input_grad))
-        self.output_meta = tuple((o.array.shape, o.array.dtype) for o in outputs)
+        edges = []  # (producer, output index) of each input, flat: (None, 0) for leaves and constants
+        for a, needed in zip(args, self.needs_input_grad):
+            edges += (a.grad_fn, a._output_nr) if needed else (None, 0)
+        self._edges = tuple(edges)
+        self.output_meta = tuple([(o.array.shape, o.array.dtype) for o in outputs])
         for i, o in enumerate(outputs):
-            if o.array.dtype.kind == "f" and not any(o is t or o.array is t for t in self._non_differentiable):
+            if o.array.dtype.kind == "f" and not any([o is t or o.array is t for t in self._non_differentiable]):
                 o._grad_fn, o._output_nr = self, i
 
     def _call(self, rule: Any, values: list) -> tuple:
@@ -169,8 +165,8 @@ class Function:
     def _output_moved(self, out: Tensor, to: Tensor) -> None:
         """An in-place op wrote its output ``out`` into ``to``'s memory: a saved output is ``to`` from now on, so a
         later change to ``to`` is caught."""
-        self._saved = tuple((to.array, s, to._counter, to._counter[0]) if c is out._counter else (a, s, c, v)
-                            for a, s, c, v in self._saved)
+        self._saved = tuple(x for v, version in zip(self._saved[::2], self._saved[1::2])
+                            for x in ((to, to._version) if v is out else (v, version)))
 
     def _free(self) -> None:
         """Drop what forward saved (backward ran, retain_graph=False)."""
@@ -200,21 +196,20 @@ def _mark_view(cls: type, args: tuple, out: Tensor) -> None:
     x = args[0]
     if isinstance(x, Tensor) and np.may_share_memory(out.array, x.array):
         base = x if x._base is None else x._base
-        out._base, out._counter, out._base_history = base, base._counter, base._grad_fn
+        out._base, out._counter, out._base_history = base, base._shared_counter(), base._grad_fn
         out._view_fn = (x._view_fn if x._base is not None else ()) + ((cls, args[1:]),)
 
 
 def _saved_entry(value: Any, args: tuple, inputs: list, raws: tuple, outputs: tuple) -> tuple:
-    """(array, source, version counter, version now): source is the input Tensor, the output number, or None."""
-    if value is None:
-        return None, None, None, None
+    """(what to keep, its version now) for a value forward saved: an input or output Tensor (its array is found
+    again as its Tensor), or a constant as it is."""
     for a, v in zip(args, inputs):
         if isinstance(a, Tensor) and (value is a or value is v):
-            return a.array, a, a._counter, a._counter[0]
-    for i, (r, o) in enumerate(zip(raws, outputs)):
+            return a, a._version
+    for r, o in zip(raws, outputs):
         if value is r or value is o or value is o.array:
-            return o.array, i, o._counter, o._counter[0]
-    return (value.array if isinstance(value, Tensor) else value), None, None, None
+            return o, o._version
+    return value, None
 
 
 def _forward_error(cls: type, args: tuple, e: ValueError) -> str:

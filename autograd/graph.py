@@ -8,4 +8,4 @@ from .tensor import Tensor
 def increment_version(tensor: Tensor) -> None:
     """Record that ``tensor``'s memory was changed in place by code autograd does not see (an optimiser's update on
     its array): backward then refuses to use an older saved copy of it, as for any in-place op."""
-    tensor._counter[0] += 1
+    tensor._shared_counter()[0] += 1

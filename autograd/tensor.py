@@ -33,10 +33,19 @@ def _dims(args: tuple) -> tuple:
 class Tensor:
     """An n-dimensional array with reverse- and forward-mode automatic differentiation."""
 
-    __slots__ = ("array", "grad", "_grad_fn", "_requires_grad", "_output_nr", "_counter", "_base", "_view_fn",
-                 "_base_history", "name", "_hooks", "_fw_grad", "_retains_grad", "__weakref__")
     # Make numpy defer to Tensor's reflected operators (ndarray * Tensor -> Tensor.__rmul__).
     __array_ufunc__ = None
+    # What a new tensor starts with; a tensor stores only what differs (ops make many, most keep these).
+    grad: Tensor | None = None
+    name: str | None = None
+    _grad_fn: Any = None  # see grad_fn
+    _output_nr = 0  # which output of its grad_fn this tensor is
+    _requires_grad = False  # set on leaves; a tensor with a grad_fn requires grad anyway
+    _counter: list | None = None  # the version counter (see _shared_counter): none until needed, version 0
+    _base: Tensor | None = None  # for a view: the tensor whose memory it views (with _view_fn, _base_history)
+    _hooks: list | None = None
+    _fw_grad: Tensor | None = None  # the tangent, in forward mode
+    _retains_grad = False
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
         arr = np.array(data, dtype=None if dtype is None else dtypes.to_dtype(dtype))
@@ -44,22 +53,16 @@ class Tensor:
             arr = arr.astype(dtypes.get_default_dtype())  # Python floats take the default dtype, like torch
         if arr.dtype.kind not in "biuf":
             raise TypeError(f"Tensor: cannot make a tensor from data of dtype {arr.dtype}; give numbers or arrays")
-        Tensor._init(self, arr)
+        self.array = arr
         if requires_grad:
             self.requires_grad_(True)
 
     @staticmethod
     def _make(array: np.ndarray) -> Tensor:
         """Wrap an array without copying or checks: how ops make their outputs."""
-        return Tensor._init(object.__new__(Tensor), array)
-
-    def _init(self, array: np.ndarray) -> Tensor:
-        self.array = array
-        self.grad = self._grad_fn = self._base = self.name = self._hooks = self._fw_grad = None
-        self._requires_grad = self._retains_grad = False
-        self._output_nr = 0
-        self._counter = [0]  # the version counter: a list, so that views can share it
-        return self
+        t = object.__new__(Tensor)
+        t.array = array
+        return t
 
     # ---- attributes -----------------------------------------------------------------------------------------------
     @property
@@ -92,7 +95,13 @@ class Tensor:
 
     @property
     def _version(self) -> int:
-        return self._counter[0]
+        return 0 if self._counter is None else self._counter[0]
+
+    def _shared_counter(self) -> list:
+        """This tensor's version counter, made when first needed: a one-element list that views share."""
+        if self._counter is None:
+            self._counter = [0]
+        return self._counter
 
     def _is_view(self) -> bool:
         return self._base is not None
@@ -161,7 +170,7 @@ class Tensor:
     def detach(self) -> Tensor:
         """The same memory and version counter, cut from the graph (torch's detach)."""
         t = Tensor._make(self.array)
-        t._counter = self._counter
+        t._counter = self._shared_counter()
         return t
 
     def detach_(self) -> Tensor:
@@ -555,7 +564,7 @@ class Tensor:
         else:  # nothing to record: write straight into the memory
             self._check_writeable("__setitem__")
             self.array[_ops.index_value(index)] = value.array if isinstance(value, Tensor) else value
-            self._counter[0] += 1
+            self._shared_counter()[0] += 1
 
     # ---- dtype and copies -----------------------------------------------------------------------------------------
     def to(self, dtype: Any = None, *args: Any, **kwargs: Any) -> Tensor:
@@ -613,7 +622,7 @@ class Tensor:
         self._check_writeable(op.__name__)
         old = self._alias()
         if recording:  # the op may keep its input for backward: it keeps these values, not what overwrites them
-            old.array, old._counter = self.array.copy(), [0]
+            old.array, old._counter = self.array.copy(), None
         out = op(old, *args)
         if out.shape != self.shape:
             raise RuntimeError(f"in-place {op.__name__}: output with shape {self.shape} doesn't match the broadcast "
@@ -632,7 +641,7 @@ class Tensor:
             if recording or self.grad_fn is not None:
                 self._grad_fn, self._output_nr = out.grad_fn, out._output_nr
         self._fw_grad = out._fw_grad
-        self._counter[0] += 1
+        self._shared_counter()[0] += 1
         if recording and out.grad_fn is not None:
             out.grad_fn._output_moved(out, self)
         return self
@@ -641,7 +650,7 @@ class Tensor:
         """Another tensor object for self as it is now: same memory, version counter and history."""
         t = Tensor._make(self.array)
         t._grad_fn, t._output_nr, t._requires_grad = self.grad_fn, self._output_nr, self._requires_grad
-        t._counter, t._fw_grad = self._counter, self._fw_grad
+        t._counter, t._fw_grad = self._shared_counter(), self._fw_grad
         return t
 
     def _check_writeable(self, op: str) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor
+from autograd.graph import increment_version
 from autograd.random import Generator, get_rng
 
 _LINEAR_FNS = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d")
@@ -67,7 +68,7 @@ def _fill(tensor: Tensor, values: Any) -> Tensor:
     if not tensor.array.flags.writeable:
         tensor.array = tensor.array.copy()
     tensor.array[...] = values
-    tensor._version += 1
+    increment_version(tensor)
     return tensor
 
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from autograd import Tensor, graph_scope
 from autograd.dtypes import to_dtype
-from autograd.grad_mode import _state
+from autograd.graph import increment_version
 
 from .parameter import Parameter
 
@@ -55,7 +55,6 @@ class Module:
     """Base class for all neural network modules. Subclasses set attributes in ``__init__`` and define ``forward``."""
 
     training: bool
-    _version: int = 1  # torch stores this in state_dict metadata; kept for code that reads it
 
     def __init__(self) -> None:
         # object.__setattr__: our own __setattr__ needs these dicts to exist already
@@ -74,13 +73,8 @@ class Module:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if self._forward_pre_hooks or self._forward_hooks:
             return self._call_with_hooks(args, kwargs)
-        # ``with graph_scope(self)``, written out: this runs for every module call
-        prev = _state.scope
-        _state.scope = prev + (self,)
-        try:
+        with graph_scope(self):
             return self.forward(*args, **kwargs)
-        finally:
-            _state.scope = prev
 
     def _call_with_hooks(self, args: tuple, kwargs: dict) -> Any:
         for hook in list(self._forward_pre_hooks.values()):
@@ -413,7 +407,7 @@ class Module:
                 np.copyto(target.array, arr, casting="unsafe")
             else:
                 target.array = np.array(arr, dtype=target.dtype)
-            target._version += 1
+            increment_version(target)
         return _IncompatibleKeys(missing, unexpected)
 
     # ---- printing -------------------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ class Parameter(Tensor):
         if isinstance(data, Tensor):
             super().__init__(0.0)
             # share, don't copy: Parameter(t) has t's storage and version counter in torch
-            self.array, self._counter = data.array, data._counter
+            self.array, self._counter = data.array, data._shared_counter()
         else:
             super().__init__(data)
         if requires_grad:

@@ -1,7 +1,8 @@
 """pathgrad.optim: torch.optim's optimisers and schedulers, plus QHAdam, Lion, BFGS, CG, Newton.
 
-Every optimiser updates ``p.array`` in place from ``p.grad`` under ``no_grad``; ``step(closure)`` re-evaluates
-the loss where the method needs it (LBFGS, BFGS, ConjugateGradient, Newton).
+Every optimiser updates ``p.array`` in place from ``p.grad`` under ``no_grad`` and bumps ``p``'s version, as
+torch's in-place updates do; ``step(closure)`` re-evaluates the loss where the method needs it (LBFGS, BFGS,
+ConjugateGradient, Newton).
 """
 
 from . import lr_scheduler

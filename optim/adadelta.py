@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from autograd import no_grad
+from autograd import Tensor
 
-from .optimizer import (
-    Optimizer,
-    ParamsT,
-    check_non_negative,
-    evaluate_closure,
-    grad_array,
-    increment,
-    step_tensor,
-    zeros_like,
-)
+from .optimizer import FirstOrderOptimizer, ParamsT, increment, step_tensor, weight_decay_, zeros_like
 
 
-class Adadelta(Optimizer):
+class Adadelta(FirstOrderOptimizer):
     """Adadelta (Zeiler 2012), lecture 003's "extension of Adagrad".
 
     With ``g = ∇C + λθ``::
@@ -31,6 +21,8 @@ class Adadelta(Optimizer):
         E[Δ²] ← ρ·E[Δ²] + (1 − ρ)·Δ²
         θ ← θ − lr·Δ
     """
+
+    _checked_options = ("lr", "rho", "eps", "weight_decay")
 
     def __init__(
         self,
@@ -42,38 +34,22 @@ class Adadelta(Optimizer):
         *,
         maximize: bool = False,
     ) -> None:
-        check_non_negative("Adadelta", lr=lr)
-        if not 0.0 <= rho <= 1.0:
-            raise ValueError(f"Adadelta: invalid rho value: {rho} (must be in [0, 1])")
-        check_non_negative("Adadelta", eps=eps, weight_decay=weight_decay)
-        defaults = dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize)
-        super().__init__(params, defaults)
+        super().__init__(params, dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize))
 
-    @no_grad()
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        loss = evaluate_closure(closure)
-        for group in self.param_groups:
-            lr, rho, eps, weight_decay = group["lr"], group["rho"], group["eps"], group["weight_decay"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                grad = grad_array(p, group["maximize"])
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = step_tensor()
-                    state["square_avg"] = zeros_like(p)
-                    state["acc_delta"] = zeros_like(p)
-                increment(state["step"])
-                if weight_decay != 0:
-                    grad = grad + weight_decay * p.array
-                square_avg, acc_delta = state["square_avg"].array, state["acc_delta"].array
-                square_avg *= rho
-                square_avg += (1 - rho) * grad * grad
-                std = np.sqrt(square_avg + eps)
-                delta = np.sqrt(acc_delta + eps)
-                delta /= std
-                delta *= grad
-                acc_delta *= rho
-                acc_delta += (1 - rho) * delta * delta
-                p.array += -lr * delta
-        return loss
+    def init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
+        return dict(step=step_tensor(), square_avg=zeros_like(p), acc_delta=zeros_like(p))
+
+    def update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
+        rho, eps = group["rho"], group["eps"]
+        increment(state["step"])
+        grad = weight_decay_(param, grad, group)
+        square_avg, acc_delta = state["square_avg"].array, state["acc_delta"].array
+        square_avg *= rho
+        square_avg += (1 - rho) * grad * grad
+        std = np.sqrt(square_avg + eps)
+        delta = np.sqrt(acc_delta + eps)
+        delta /= std
+        delta *= grad
+        acc_delta *= rho
+        acc_delta += (1 - rho) * delta * delta
+        param += -group["lr"] * delta

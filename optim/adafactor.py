@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from autograd import no_grad
+from autograd import Tensor
 
-from .optimizer import (
-    Optimizer,
-    ParamsT,
-    as_tensor,
-    evaluate_closure,
-    grad_array,
-    increment,
-    lerp_,
-    step_tensor,
-)
+from .optimizer import FirstOrderOptimizer, ParamsT, as_tensor, increment, lerp_, step_tensor, weight_decay_
 
 
-class Adafactor(Optimizer):
+class Adafactor(FirstOrderOptimizer):
     """Adafactor (Shazeer & Stern 2018) as torch implements it (no first moment, relative step sizes).
 
     At step ``t``, with ``β2ᵗ = 1 − t^beta2_decay`` and ``ρ_t = min(lr, 1/sqrt(t))``::
@@ -35,6 +25,8 @@ class Adafactor(Optimizer):
 
     ``eps1=None`` means the machine epsilon of the parameter's dtype. Only O(rows + columns) state per matrix.
     """
+
+    _checked_options = ()  # torch's Adafactor words its checks differently: below
 
     def __init__(
         self,
@@ -64,55 +56,41 @@ class Adafactor(Optimizer):
         )
         super().__init__(params, defaults)
 
-    @no_grad()
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        loss = evaluate_closure(closure)
-        for group in self.param_groups:
-            lr, beta2_decay, d, weight_decay = (
-                group["lr"],
-                group["beta2_decay"],
-                group["d"],
-                group["weight_decay"],
-            )
-            eps1, eps2 = group["eps"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                grad = grad_array(p, group["maximize"])
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = step_tensor()
-                    if grad.ndim > 1:
-                        state["row_var"] = as_tensor(np.zeros(grad.shape[:-1] + (1,), dtype=grad.dtype))
-                        state["col_var"] = as_tensor(np.zeros(grad.shape[:-2] + (1,) + grad.shape[-1:], grad.dtype))
-                    else:
-                        state["variance"] = as_tensor(np.zeros_like(grad))
-                if eps1 is None:
-                    eps1 = float(np.finfo(p.array.dtype).eps)
-                step = increment(state["step"])
-                one_minus_beta2_t = step**beta2_decay
-                rho_t = min(lr, 1 / (step**0.5))
-                alpha = max(eps2, float(np.linalg.norm(p.array.ravel())) / (p.array.size**0.5)) * rho_t
-                if weight_decay != 0:
-                    p.array *= 1 - lr * weight_decay
+    def init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
+        grad = p.grad.array
+        if grad.ndim > 1:  # the second moment, factored: a mean over each row and over each column
+            return dict(step=step_tensor(),
+                        row_var=as_tensor(np.zeros(grad.shape[:-1] + (1,), dtype=grad.dtype)),
+                        col_var=as_tensor(np.zeros(grad.shape[:-2] + (1,) + grad.shape[-1:], grad.dtype)))
+        return dict(step=step_tensor(), variance=as_tensor(np.zeros_like(grad)))
 
-                if grad.ndim > 1:
-                    row_var, col_var = state["row_var"].array, state["col_var"].array
-                    row_mean = _norm(grad, axis=-1) ** 2 / grad.shape[-1]
-                    lerp_(row_var, row_mean, one_minus_beta2_t)
-                    col_mean = _norm(grad, axis=-2) ** 2 / grad.shape[-2]
-                    lerp_(col_var, col_mean, one_minus_beta2_t)
-                    var_estimate = row_var @ col_var
-                    var_estimate /= np.maximum(row_var.mean(axis=-2, keepdims=True), eps1)
-                else:
-                    variance = state["variance"].array
-                    lerp_(variance, grad * grad, one_minus_beta2_t)
-                    var_estimate = variance.copy()
-                update = 1 / np.sqrt(np.maximum(var_estimate, eps1 * eps1))
-                update *= grad
-                denom = max(1.0, float(np.linalg.norm(update.ravel())) / ((update.size**0.5) * d))
-                p.array += (-alpha / denom) * update
-        return loss
+    def update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
+        lr, beta2_decay, d = group["lr"], group["beta2_decay"], group["d"]
+        eps1, eps2 = group["eps"]
+        if eps1 is None:
+            eps1 = float(np.finfo(param.dtype).eps)
+        step = increment(state["step"])
+        one_minus_beta2_t = step**beta2_decay
+        rho_t = min(lr, 1 / (step**0.5))
+        alpha = max(eps2, float(np.linalg.norm(param.ravel())) / (param.size**0.5)) * rho_t
+        weight_decay_(param, grad, group, decoupled=True)
+
+        if grad.ndim > 1:
+            row_var, col_var = state["row_var"].array, state["col_var"].array
+            row_mean = _norm(grad, axis=-1) ** 2 / grad.shape[-1]
+            lerp_(row_var, row_mean, one_minus_beta2_t)
+            col_mean = _norm(grad, axis=-2) ** 2 / grad.shape[-2]
+            lerp_(col_var, col_mean, one_minus_beta2_t)
+            var_estimate = row_var @ col_var
+            var_estimate /= np.maximum(row_var.mean(axis=-2, keepdims=True), eps1)
+        else:
+            variance = state["variance"].array
+            lerp_(variance, grad * grad, one_minus_beta2_t)
+            var_estimate = variance.copy()
+        update = 1 / np.sqrt(np.maximum(var_estimate, eps1 * eps1))
+        update *= grad
+        denom = max(1.0, float(np.linalg.norm(update.ravel())) / ((update.size**0.5) * d))
+        param += (-alpha / denom) * update
 
 
 def _norm(x: np.ndarray, axis: int) -> np.ndarray:

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from autograd import no_grad
+from autograd import Tensor
 
-from .optimizer import (
-    Optimizer,
-    ParamsT,
-    as_tensor,
-    check_non_negative,
-    evaluate_closure,
-    grad_array,
-    increment,
-    step_tensor,
-)
+from .optimizer import FirstOrderOptimizer, ParamsT, as_tensor, increment, step_tensor, weight_decay_
 
 
-class Adagrad(Optimizer):
+class Adagrad(FirstOrderOptimizer):
     """Adagrad (Duchi et al. 2011), lecture 000's "adaptive learning rates".
 
     With ``g = ∇C + λθ`` and step ``t``::
@@ -32,6 +22,8 @@ class Adagrad(Optimizer):
 
     (The lecture writes ``sqrt(G + eps)``; torch, and this class, add ``eps`` outside the square root.)
     """
+
+    _checked_options = ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps")
 
     def __init__(
         self,
@@ -44,14 +36,6 @@ class Adagrad(Optimizer):
         *,
         maximize: bool = False,
     ) -> None:
-        check_non_negative(
-            "Adagrad",
-            lr=lr,
-            lr_decay=lr_decay,
-            weight_decay=weight_decay,
-            initial_accumulator_value=initial_accumulator_value,
-            eps=eps,
-        )
         defaults = dict(
             lr=lr,
             lr_decay=lr_decay,
@@ -61,38 +45,21 @@ class Adagrad(Optimizer):
             maximize=maximize,
         )
         super().__init__(params, defaults)
-        # torch creates Adagrad's state eagerly, for every parameter, at construction
+        # torch creates Adagrad's state eagerly, for every parameter, at construction (a parameter added later
+        # with add_param_group gets its state on its first step)
         for group in self.param_groups:
             for p in group["params"]:
-                state = self.state[p]
-                state["step"] = step_tensor()
-                state["sum"] = as_tensor(np.full_like(p.array, group["initial_accumulator_value"]))
+                self.param_state(p, group)
 
-    @no_grad()
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        loss = evaluate_closure(closure)
-        for group in self.param_groups:
-            lr, lr_decay, eps, weight_decay = (
-                group["lr"],
-                group["lr_decay"],
-                group["eps"],
-                group["weight_decay"],
-            )
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                grad = grad_array(p, group["maximize"])
-                state = self.state[p]
-                if len(state) == 0:  # a parameter added later with add_param_group
-                    state["step"] = step_tensor()
-                    state["sum"] = as_tensor(np.full_like(p.array, group["initial_accumulator_value"]))
-                step = increment(state["step"])
-                if weight_decay != 0:
-                    grad = grad + weight_decay * p.array
-                clr = lr / (1 + (step - 1) * lr_decay)
-                state_sum = state["sum"].array
-                state_sum += grad * grad
-                std = np.sqrt(state_sum)
-                std += eps
-                p.array += -clr * grad / std
-        return loss
+    def init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
+        return dict(step=step_tensor(), sum=as_tensor(np.full_like(p.array, group["initial_accumulator_value"])))
+
+    def update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
+        step = increment(state["step"])
+        grad = weight_decay_(param, grad, group)
+        clr = group["lr"] / (1 + (step - 1) * group["lr_decay"])
+        state_sum = state["sum"].array
+        state_sum += grad * grad
+        std = np.sqrt(state_sum)
+        std += group["eps"]
+        param += -clr * grad / std

@@ -3,31 +3,18 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 import numpy as np
 
-from autograd import no_grad
+from autograd import Tensor
 
 from .foreach import FlatGroup, flat_group
-from .optimizer import (
-    Optimizer,
-    ParamsT,
-    check_betas,
-    check_non_negative,
-    evaluate_closure,
-    grad_array,
-    increment,
-    lerp_,
-    step_tensor,
-    weight_decay_,
-    zeros_like,
-)
+from .optimizer import FirstOrderOptimizer, ParamsT, increment, lerp_, step_tensor, weight_decay_, zeros_like
 
 
-class Adam(Optimizer):
+class Adam(FirstOrderOptimizer):
     """Adam (Kingma & Ba 2015), with AMSGrad and decoupled weight decay as options.
 
     With ``g = ∇C (+ λθ unless decoupled)`` and step ``t``::
@@ -56,10 +43,6 @@ class Adam(Optimizer):
         maximize: bool = False,
         decoupled_weight_decay: bool = False,
     ) -> None:
-        name = type(self).__name__
-        check_non_negative(name, lr=lr, eps=eps)
-        check_betas(name, betas)
-        check_non_negative(name, weight_decay=weight_decay)
         defaults = dict(
             lr=lr,
             betas=tuple(betas),
@@ -73,30 +56,32 @@ class Adam(Optimizer):
         super().__init__(params, defaults)
         self._flat: dict[int, FlatGroup] = {}
 
-    @no_grad()
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        loss = evaluate_closure(closure)
-        for index, group in enumerate(self.param_groups):
-            params = [p for p in group["params"] if p.grad is not None]
-            states = [self.state[p] for p in params]
-            # foreach (None: whenever it applies) runs the group's update once over all its parameters end to end
-            flat = None if group.get("foreach") is False else flat_group(self._flat, index, params)
-            if flat is not None and self._step_group(flat, states, group):
-                continue
-            for p, state in zip(params, states):
-                if "step" not in state:
-                    state["step"] = step_tensor()
-                if "exp_avg" not in state:
-                    state["exp_avg"] = zeros_like(p)
-                    state["exp_avg_sq"] = zeros_like(p)
-                if group["amsgrad"] and "max_exp_avg_sq" not in state:
-                    state["max_exp_avg_sq"] = zeros_like(p)
-                step = increment(state["step"])
-                _adam(p.array, grad_array(p, group["maximize"]), state["exp_avg"].array, state["exp_avg_sq"].array,
-                      state["max_exp_avg_sq"].array if group["amsgrad"] else None, step, group)
-        return loss
+    def param_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
+        # key by key: the foreach path may have made the step counters alone before falling back to this loop,
+        # and amsgrad may be switched on in a group that has stepped already
+        state = self.state[p]
+        if "step" not in state:
+            state["step"] = step_tensor()
+        if "exp_avg" not in state:
+            state["exp_avg"] = zeros_like(p)
+            state["exp_avg_sq"] = zeros_like(p)
+        if group["amsgrad"] and "max_exp_avg_sq" not in state:
+            state["max_exp_avg_sq"] = zeros_like(p)
+        return state
 
-    def _step_group(self, flat: FlatGroup, states: list[dict[str, Any]], group: dict[str, Any]) -> bool:
+    def update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
+        step = increment(state["step"])
+        _adam(param, grad, state["exp_avg"].array, state["exp_avg_sq"].array,
+              state["max_exp_avg_sq"].array if group["amsgrad"] else None, step, group)
+
+    def update_group(self, index: int, group: dict[str, Any], params: list[Tensor]) -> None:
+        # foreach (None: whenever it applies) runs the group's update once over all its parameters end to end
+        states = [self.state[p] for p in params]
+        flat = None if group.get("foreach") is False else flat_group(self._flat, index, params)
+        if flat is None or not self._update_flat(flat, states, group):
+            super().update_group(index, group, params)
+
+    def _update_flat(self, flat: FlatGroup, states: list[dict[str, Any]], group: dict[str, Any]) -> bool:
         """The flat update; False (nothing done) if the parameters are not all at the same step, as after one of them
         went without a gradient for a while: one step size must fit all."""
         steps = flat.buffer(states, "step", scalar=True)
@@ -119,7 +104,7 @@ def _adam(param: np.ndarray, grad: np.ndarray, exp_avg: np.ndarray, exp_avg_sq: 
           max_exp_avg_sq: np.ndarray | None, step: float, group: dict[str, Any]) -> None:
     """One Adam step, in place, on arrays: one parameter's, or a whole group's end to end (foreach)."""
     lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
-    grad = weight_decay_(param, grad, lr, group["weight_decay"], group["decoupled_weight_decay"])
+    grad = weight_decay_(param, grad, group)
 
     lerp_(exp_avg, grad, 1 - beta1)
     exp_avg_sq *= beta2

@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from autograd import no_grad
+from autograd import Tensor
 
-from .optimizer import (
-    Optimizer,
-    ParamsT,
-    check_betas,
-    check_non_negative,
-    evaluate_closure,
-    grad_array,
-    increment,
-    lerp_,
-    step_tensor,
-    zeros_like,
-)
+from .optimizer import FirstOrderOptimizer, ParamsT, increment, lerp_, step_tensor, weight_decay_, zeros_like
 
 
-class Adamax(Optimizer):
+class Adamax(FirstOrderOptimizer):
     """Adamax (Kingma & Ba 2015, section 7.1).
 
     With ``g = ∇C + λθ`` and step ``t``::
@@ -43,38 +31,18 @@ class Adamax(Optimizer):
         *,
         maximize: bool = False,
     ) -> None:
-        check_non_negative("Adamax", lr=lr, eps=eps)
-        check_betas("Adamax", betas)
-        check_non_negative("Adamax", weight_decay=weight_decay)
-        defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, maximize=maximize)
-        super().__init__(params, defaults)
+        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, maximize=maximize))
 
-    @no_grad()
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        loss = evaluate_closure(closure)
-        for group in self.param_groups:
-            lr, (beta1, beta2), eps, weight_decay = (
-                group["lr"],
-                group["betas"],
-                group["eps"],
-                group["weight_decay"],
-            )
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                grad = grad_array(p, group["maximize"])
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = step_tensor()
-                    state["exp_avg"] = zeros_like(p)
-                    state["exp_inf"] = zeros_like(p)
-                step = increment(state["step"])
-                if weight_decay != 0:
-                    grad = grad + weight_decay * p.array
-                exp_avg, exp_inf = state["exp_avg"].array, state["exp_inf"].array
-                lerp_(exp_avg, grad, 1 - beta1)
-                exp_inf *= beta2
-                np.maximum(exp_inf, np.abs(grad) + eps, out=exp_inf)
-                clr = lr / (1 - beta1**step)
-                p.array += -clr * exp_avg / exp_inf
-        return loss
+    def init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
+        return dict(step=step_tensor(), exp_avg=zeros_like(p), exp_inf=zeros_like(p))
+
+    def update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
+        lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
+        step = increment(state["step"])
+        grad = weight_decay_(param, grad, group)
+        exp_avg, exp_inf = state["exp_avg"].array, state["exp_inf"].array
+        lerp_(exp_avg, grad, 1 - beta1)
+        exp_inf *= beta2
+        np.maximum(exp_inf, np.abs(grad) + eps, out=exp_inf)
+        clr = lr / (1 - beta1**step)
+        param += -clr * exp_avg / exp_inf

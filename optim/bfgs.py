@@ -7,18 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from autograd import no_grad
-
-from .flat import FlatOptimizer
-from .optimizer import ParamsT, as_tensor, check_non_negative
-
-
-def check_closure_options(name: str, lr: float, line_search_fn: str | None, max_iter: int) -> None:
-    check_non_negative(name, lr=lr)
-    if line_search_fn not in (None, "strong_wolfe"):
-        raise ValueError(f"{name}: line_search_fn must be None or 'strong_wolfe', got {line_search_fn!r}")
-    if max_iter < 1:
-        raise ValueError(f"{name}: max_iter must be at least 1, got {max_iter}")
+from .flat import FlatOptimizer, check_closure_options
+from .optimizer import ParamsT, as_tensor
 
 
 class BFGS(FlatOptimizer):
@@ -58,11 +48,6 @@ class BFGS(FlatOptimizer):
             line_search_fn=line_search_fn,
         )
         super().__init__(params, defaults)
-
-    @no_grad()
-    def step(self, closure: Callable[[], Any]) -> Any:  # type: ignore[override]
-        """Run up to ``max_iter`` BFGS iterations; returns the loss the closure gave at the start."""
-        return self._descent_loop(closure)
 
     def _restart(self, state: dict[str, Any]) -> None:
         state.pop("inv_hessian", None)

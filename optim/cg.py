@@ -7,10 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import no_grad
-
-from .bfgs import check_closure_options
-from .flat import FlatOptimizer
+from .flat import FlatOptimizer, check_closure_options
 from .optimizer import ParamsT
 
 
@@ -58,11 +55,6 @@ class ConjugateGradient(FlatOptimizer):
         )
         super().__init__(params, defaults)
 
-    @no_grad()
-    def step(self, closure: Callable[[], Any]) -> Any:  # type: ignore[override]
-        """Run up to ``max_iter`` CG iterations; returns the loss the closure gave at the start."""
-        return self._descent_loop(closure)
-
     def _restart(self, state: dict[str, Any]) -> None:
         state["since_restart"] = 0
 
@@ -82,8 +74,9 @@ class ConjugateGradient(FlatOptimizer):
         return -flat_grad + beta * state["d"].array
 
     def _initial_step(self, state: dict[str, Any], flat_grad: np.ndarray, gtd: float) -> float:
-        if state["n_iter"] == 1 or self.param_groups[0]["line_search_fn"] is None or "gtd" not in state:
+        prev_gtd, state["gtd"] = state.get("gtd"), gtd
+        if state["n_iter"] == 1 or self.param_groups[0]["line_search_fn"] is None or prev_gtd is None:
             return super()._initial_step(state, flat_grad, gtd)
         # assume the first-order change along d matches the last step's (N&W eq. 3.60)
-        t = state["t"] * state["gtd"] / gtd
+        t = state["t"] * prev_gtd / gtd
         return t if 0 < t < float("inf") else super()._initial_step(state, flat_grad, gtd)

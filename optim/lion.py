@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from autograd import no_grad
+from autograd import Tensor
 
-from .optimizer import (
-    Optimizer,
-    ParamsT,
-    check_betas,
-    check_non_negative,
-    evaluate_closure,
-    grad_array,
-    zeros_like,
-)
+from .optimizer import FirstOrderOptimizer, ParamsT, weight_decay_, zeros_like
 
 
-class Lion(Optimizer):
+class Lion(FirstOrderOptimizer):
     """Lion (EvoLved Sign Momentum); the reference implementation's names and defaults.
 
     With decoupled weight decay λ::
@@ -32,6 +23,8 @@ class Lion(Optimizer):
     Every coordinate moves by exactly lr, so use a learning rate 3–10× smaller than AdamW's.
     """
 
+    _checked_options = ("lr", "betas", "weight_decay")
+
     def __init__(
         self,
         params: ParamsT,
@@ -41,29 +34,16 @@ class Lion(Optimizer):
         *,
         maximize: bool = False,
     ) -> None:
-        check_non_negative("Lion", lr=lr)
-        check_betas("Lion", betas)
-        check_non_negative("Lion", weight_decay=weight_decay)
-        defaults = dict(lr=lr, betas=tuple(betas), weight_decay=weight_decay, maximize=maximize)
-        super().__init__(params, defaults)
+        super().__init__(params, dict(lr=lr, betas=tuple(betas), weight_decay=weight_decay, maximize=maximize))
 
-    @no_grad()
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        loss = evaluate_closure(closure)
-        for group in self.param_groups:
-            lr, (beta1, beta2), weight_decay = group["lr"], group["betas"], group["weight_decay"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                grad = grad_array(p, group["maximize"])
-                state = self.state[p]
-                if len(state) == 0:
-                    state["exp_avg"] = zeros_like(p)
-                exp_avg = state["exp_avg"].array
-                if weight_decay != 0:
-                    p.array *= 1 - lr * weight_decay
-                update = beta1 * exp_avg + (1 - beta1) * grad
-                p.array += -lr * np.sign(update)
-                exp_avg *= beta2
-                exp_avg += (1 - beta2) * grad
-        return loss
+    def init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
+        return dict(exp_avg=zeros_like(p))
+
+    def update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
+        lr, (beta1, beta2) = group["lr"], group["betas"]
+        exp_avg = state["exp_avg"].array
+        weight_decay_(param, grad, group, decoupled=True)
+        update = beta1 * exp_avg + (1 - beta1) * grad
+        param += -lr * np.sign(update)
+        exp_avg *= beta2
+        exp_avg += (1 - beta2) * grad

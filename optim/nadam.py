@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from autograd import no_grad
+from autograd import Tensor
 
-from .optimizer import (
-    Optimizer,
-    ParamsT,
-    check_betas,
-    check_non_negative,
-    evaluate_closure,
-    grad_array,
-    increment,
-    lerp_,
-    step_tensor,
-    weight_decay_,
-    zeros_like,
-)
+from .optimizer import FirstOrderOptimizer, ParamsT, increment, lerp_, step_tensor, weight_decay_, zeros_like
 
 
-class NAdam(Optimizer):
+class NAdam(FirstOrderOptimizer):
     """NAdam (Dozat 2016) with torch's momentum schedule ``μ_t = β1·(1 − ½·0.96^(t·ψ))``, ψ = momentum_decay.
 
     With ``g = ∇C (+ λθ unless decoupled)`` and step ``t``::
@@ -36,6 +23,7 @@ class NAdam(Optimizer):
         θ ← θ − lr·(1 − μ_t)/(1 − Π_t) · g/d − lr·μ_{t+1}/(1 − Π_t·μ_{t+1}) · m/d
     """
 
+    _checked_options = ("lr", "eps", "betas", "weight_decay", "momentum_decay")
     _scalar_state_keys = ("step", "mu_product")
 
     def __init__(
@@ -50,9 +38,6 @@ class NAdam(Optimizer):
         *,
         maximize: bool = False,
     ) -> None:
-        check_non_negative("NAdam", lr=lr, eps=eps)
-        check_betas("NAdam", betas)
-        check_non_negative("NAdam", weight_decay=weight_decay, momentum_decay=momentum_decay)
         defaults = dict(
             lr=lr,
             betas=tuple(betas),
@@ -64,39 +49,28 @@ class NAdam(Optimizer):
         )
         super().__init__(params, defaults)
 
-    @no_grad()
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        loss = evaluate_closure(closure)
-        for group in self.param_groups:
-            lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
-            weight_decay, momentum_decay = group["weight_decay"], group["momentum_decay"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                grad = grad_array(p, group["maximize"])
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = step_tensor()
-                    state["mu_product"] = step_tensor(1.0)  # a float32 scalar, like torch's
-                    state["exp_avg"] = zeros_like(p)
-                    state["exp_avg_sq"] = zeros_like(p)
-                step = increment(state["step"])
-                bias_correction2 = 1 - beta2**step
-                grad = weight_decay_(p.array, grad, lr, weight_decay, group["decoupled_weight_decay"])
+    def init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
+        # mu_product is a float32 scalar, like torch's
+        return dict(step=step_tensor(), mu_product=step_tensor(1.0), exp_avg=zeros_like(p), exp_avg_sq=zeros_like(p))
 
-                mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
-                mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))
-                mu_product_t = state["mu_product"]
-                mu_product_t.array *= mu
-                mu_product = float(mu_product_t.array)
-                mu_product_next = mu_product * mu_next
+    def update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
+        lr, (beta1, beta2), eps, momentum_decay = group["lr"], group["betas"], group["eps"], group["momentum_decay"]
+        step = increment(state["step"])
+        bias_correction2 = 1 - beta2**step
+        grad = weight_decay_(param, grad, group)
 
-                exp_avg, exp_avg_sq = state["exp_avg"].array, state["exp_avg_sq"].array
-                lerp_(exp_avg, grad, 1 - beta1)
-                exp_avg_sq *= beta2
-                exp_avg_sq += (1 - beta2) * grad * grad
-                denom = np.sqrt(exp_avg_sq / bias_correction2)
-                denom += eps
-                p.array += (-lr * (1.0 - mu) / (1.0 - mu_product)) * grad / denom
-                p.array += ((-lr * mu_next) / (1.0 - mu_product_next)) * exp_avg / denom
-        return loss
+        mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
+        mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))
+        mu_product_t = state["mu_product"]
+        mu_product_t.array *= mu
+        mu_product = float(mu_product_t.array)
+        mu_product_next = mu_product * mu_next
+
+        exp_avg, exp_avg_sq = state["exp_avg"].array, state["exp_avg_sq"].array
+        lerp_(exp_avg, grad, 1 - beta1)
+        exp_avg_sq *= beta2
+        exp_avg_sq += (1 - beta2) * grad * grad
+        denom = np.sqrt(exp_avg_sq / bias_correction2)
+        denom += eps
+        param += (-lr * (1.0 - mu) / (1.0 - mu_product)) * grad / denom
+        param += ((-lr * mu_next) / (1.0 - mu_product_next)) * exp_avg / denom

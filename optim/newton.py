@@ -8,10 +8,9 @@ from typing import Any
 import numpy as np
 
 import autograd
-from autograd import Tensor, enable_grad, no_grad
+from autograd import Tensor, enable_grad
 
-from .bfgs import check_closure_options
-from .flat import FlatOptimizer, loss_value
+from .flat import FlatOptimizer, check_closure_options, loss_value
 from .optimizer import ParamsT, as_tensor
 
 
@@ -64,11 +63,6 @@ class Newton(FlatOptimizer):
             line_search_fn=line_search_fn,
         )
         super().__init__(params, defaults)
-
-    @no_grad()
-    def step(self, closure: Callable[[], Any]) -> Any:  # type: ignore[override]
-        """Run up to ``max_iter`` Newton iterations; returns the loss the closure gave at the start."""
-        return self._descent_loop(closure)
 
     def _initial_step(self, state: dict[str, Any], flat_grad: np.ndarray, gtd: float) -> float:
         return self.param_groups[0]["lr"]  # the Newton step has its natural length: try it whole first

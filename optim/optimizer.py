@@ -6,6 +6,10 @@ parameter group gets its own copy of them (overridable per group), and ``step`` 
 a dict created on first access, holding ``Tensor``s such as ``"exp_avg"`` and the ``"step"`` counter. As in torch,
 ``self.state`` is a ``defaultdict(dict)`` keyed by the parameters themselves: a Tensor hashes by identity, so a
 lookup never compares tensors element-wise.
+
+``FirstOrderOptimizer`` is the shape every gradient-step optimiser here is written in (SGD, Adam and the rest):
+the constructor's options checked once, each parameter's state made on first use, and one ``update`` per
+parameter. The closure-driven ones (LBFGS, BFGS, ConjugateGradient, Newton) share ``flat.FlatOptimizer``.
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor, enable_grad, get_default_dtype
+from autograd import Tensor, enable_grad, get_default_dtype, no_grad
+from autograd.graph import increment_version
 
 ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]] | Iterable[tuple[str, Tensor]]
 
@@ -252,16 +257,20 @@ def grad_array(p: Tensor, maximize: bool = False) -> np.ndarray:
     return np.negative(g) if maximize else g
 
 
-def weight_decay_(param: np.ndarray, grad: np.ndarray, lr: float, weight_decay: float, decoupled: bool
+def weight_decay_(param: np.ndarray, grad: np.ndarray, group: dict[str, Any], decoupled: bool | None = None
                   ) -> np.ndarray:
-    """Apply weight decay to the parameter's array; returns the gradient to use.
+    """Apply the group's weight decay λ; returns the gradient to use.
 
-    L2 (``decoupled=False``): g ← g + λθ, the gradient of the penalty (λ/2)‖θ‖². Decoupled (AdamW's):
-    θ ← θ(1 − lr·λ), shrinking the weights directly, outside the adaptive scaling."""
+    L2 (the default): g ← g + λθ, the gradient of the penalty (λ/2)‖θ‖². Decoupled (AdamW's; the group's
+    ``decoupled_weight_decay`` unless ``decoupled`` is given): θ ← θ(1 − lr·λ), shrinking the parameter's array
+    directly, outside the adaptive scaling."""
+    weight_decay = group["weight_decay"]
     if weight_decay == 0:
         return grad
+    if decoupled is None:
+        decoupled = group.get("decoupled_weight_decay", False)
     if decoupled:
-        param *= 1 - lr * weight_decay
+        param *= 1 - group["lr"] * weight_decay
         return grad
     return grad + weight_decay * param
 
@@ -281,16 +290,25 @@ def lerp_(buf: np.ndarray, end: np.ndarray, weight: float) -> np.ndarray:
     return buf
 
 
-def check_betas(name: str, betas: tuple[float, float]) -> None:
-    for i, beta in enumerate(betas):
-        if not 0.0 <= beta < 1.0:
-            raise ValueError(f"{name}: invalid beta parameter at index {i}: {beta} (must be in [0, 1))")
+def check_options(name: str, **options: Any) -> None:
+    """Raise torch's ``ValueError``, naming the optimiser, for the first invalid option in the order given.
 
-
-def check_non_negative(name: str, **values: float) -> None:
-    """Raise ``ValueError`` naming the optimiser and the option when any value is negative (or NaN)."""
-    for key, value in values.items():
-        if not 0.0 <= value:
+    ``betas`` must each be in [0, 1), ``nus`` each and ``rho`` in [0, 1], ``etas`` 0 < etaminus < 1 < etaplus;
+    every other option must be ≥ 0 (NaN is not)."""
+    for key, value in options.items():
+        if key in ("betas", "nus"):
+            top = ")" if key == "betas" else "]"
+            for i, v in enumerate(value):
+                if not (0.0 <= v < 1.0 if key == "betas" else 0.0 <= v <= 1.0):
+                    raise ValueError(f"{name}: invalid {key[:-1]} parameter at index {i}: {v} (must be in [0, 1{top})")
+        elif key == "rho":
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"{name}: invalid rho value: {value} (must be in [0, 1])")
+        elif key == "etas":
+            if not 0.0 < value[0] < 1.0 < value[1]:
+                raise ValueError(
+                    f"{name}: invalid eta values: {value[0]}, {value[1]} (need 0 < etaminus < 1 < etaplus)")
+        elif not 0.0 <= value:
             label = {"lr": "learning rate", "eps": "epsilon value"}.get(key, f"{key} value")
             raise ValueError(f"{name}: invalid {label}: {value}")
 
@@ -301,3 +319,55 @@ def evaluate_closure(closure: Callable[[], Any] | None) -> Any:
         return None
     with enable_grad():
         return closure()
+
+
+# -- the shape of the first-order optimisers ----------------------------------------------------------------
+
+
+class FirstOrderOptimizer(Optimizer):
+    """An optimiser that moves each parameter by a rule of its gradient and its own state (SGD, Adam, ...).
+
+    A subclass writes three things: its constructor, which passes ``defaults`` here (the options named in
+    ``_checked_options`` are validated, in that order, with torch's messages); ``init_state``, the state of a
+    parameter before its first update; and ``update``, the rule, in place on numpy arrays. ``step`` does the rest:
+    it runs the closure, skips the parameters without a gradient, negates the gradient when ``maximize``, makes
+    the state on first use, and bumps the version of every parameter it updated, as torch's in-place updates do
+    (a graph recorded before ``step()`` then refuses to backpropagate through the old values).
+    """
+
+    _checked_options: tuple[str, ...] = ("lr", "eps", "betas", "weight_decay")
+
+    def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
+        check_options(type(self).__name__, **{key: defaults[key] for key in self._checked_options})
+        super().__init__(params, defaults)
+
+    def init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
+        """The state of ``p`` before its first update: none unless the subclass says otherwise."""
+        return {}
+
+    def param_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
+        """``self.state[p]``, made by ``init_state`` on first use."""
+        state = self.state[p]
+        if not state:
+            state.update(self.init_state(p, group))
+        return state
+
+    def update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
+        """One step of the rule for one parameter: change ``param`` (its array) and the state in place."""
+        raise NotImplementedError(f"{type(self).__name__} does not implement update()")
+
+    def update_group(self, index: int, group: dict[str, Any], params: list[Tensor]) -> None:
+        """Update the parameters of group ``index`` that have a gradient; Adam overrides this for ``foreach``."""
+        for p in params:
+            self.update(p.array, grad_array(p, group["maximize"]), self.param_state(p, group), group)
+
+    @no_grad()
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Update every parameter that has a gradient once; ``closure`` re-evaluates the model and returns the loss."""
+        loss = evaluate_closure(closure)
+        for index, group in enumerate(self.param_groups):
+            params = [p for p in group["params"] if p.grad is not None]
+            self.update_group(index, group, params)
+            for p in params:
+                increment_version(p)
+        return loss

@@ -3,29 +3,16 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from autograd import no_grad
+from autograd import Tensor
 
-from .optimizer import (
-    Optimizer,
-    ParamsT,
-    check_betas,
-    check_non_negative,
-    evaluate_closure,
-    grad_array,
-    increment,
-    lerp_,
-    step_tensor,
-    weight_decay_,
-    zeros_like,
-)
+from .optimizer import FirstOrderOptimizer, ParamsT, increment, lerp_, step_tensor, weight_decay_, zeros_like
 
 
-class RAdam(Optimizer):
+class RAdam(FirstOrderOptimizer):
     """RAdam (Liu et al. 2020): momentum SGD while the variance estimate is unreliable, then rectified Adam.
 
     With ``g = ∇C (+ λθ unless decoupled)`` and step ``t``::
@@ -48,9 +35,6 @@ class RAdam(Optimizer):
         *,
         maximize: bool = False,
     ) -> None:
-        check_non_negative("RAdam", lr=lr, eps=eps)
-        check_betas("RAdam", betas)
-        check_non_negative("RAdam", weight_decay=weight_decay)
         defaults = dict(
             lr=lr,
             betas=tuple(betas),
@@ -61,43 +45,28 @@ class RAdam(Optimizer):
         )
         super().__init__(params, defaults)
 
-    @no_grad()
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        loss = evaluate_closure(closure)
-        for group in self.param_groups:
-            lr, (beta1, beta2), eps, weight_decay = (
-                group["lr"],
-                group["betas"],
-                group["eps"],
-                group["weight_decay"],
-            )
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                grad = grad_array(p, group["maximize"])
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = step_tensor()
-                    state["exp_avg"] = zeros_like(p)
-                    state["exp_avg_sq"] = zeros_like(p)
-                step = increment(state["step"])
-                grad = weight_decay_(p.array, grad, lr, weight_decay, group["decoupled_weight_decay"])
-                exp_avg, exp_avg_sq = state["exp_avg"].array, state["exp_avg_sq"].array
-                lerp_(exp_avg, grad, 1 - beta1)
-                exp_avg_sq *= beta2
-                exp_avg_sq += (1 - beta2) * grad * grad
+    def init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
+        return dict(step=step_tensor(), exp_avg=zeros_like(p), exp_avg_sq=zeros_like(p))
 
-                bias_correction1 = 1 - beta1**step
-                bias_correction2 = 1 - beta2**step
-                bias_corrected_exp_avg = exp_avg / bias_correction1
-                rho_inf = 2 / (1 - beta2) - 1
-                rho_t = rho_inf - 2 * step * (beta2**step) / bias_correction2
-                if rho_t > 5.0:  # the variance of the adaptive rate is tractable: rectify it
-                    rect = math.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
-                    denom = np.sqrt(exp_avg_sq)
-                    denom += eps
-                    adaptive_lr = (bias_correction2**0.5) / denom
-                    p.array += -1.0 * (bias_corrected_exp_avg * lr * adaptive_lr * rect)
-                else:
-                    p.array += -1.0 * (bias_corrected_exp_avg * lr)
-        return loss
+    def update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
+        lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
+        step = increment(state["step"])
+        grad = weight_decay_(param, grad, group)
+        exp_avg, exp_avg_sq = state["exp_avg"].array, state["exp_avg_sq"].array
+        lerp_(exp_avg, grad, 1 - beta1)
+        exp_avg_sq *= beta2
+        exp_avg_sq += (1 - beta2) * grad * grad
+
+        bias_correction1 = 1 - beta1**step
+        bias_correction2 = 1 - beta2**step
+        bias_corrected_exp_avg = exp_avg / bias_correction1
+        rho_inf = 2 / (1 - beta2) - 1
+        rho_t = rho_inf - 2 * step * (beta2**step) / bias_correction2
+        if rho_t > 5.0:  # the variance of the adaptive rate is tractable: rectify it
+            rect = math.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
+            denom = np.sqrt(exp_avg_sq)
+            denom += eps
+            adaptive_lr = (bias_correction2**0.5) / denom
+            param += -1.0 * (bias_corrected_exp_avg * lr * adaptive_lr * rect)
+        else:
+            param += -1.0 * (bias_corrected_exp_avg * lr)

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from autograd import no_grad
+from autograd import Tensor
 
-from .optimizer import Optimizer, ParamsT, as_tensor, evaluate_closure, grad_array
+from .optimizer import FirstOrderOptimizer, ParamsT, as_tensor, weight_decay_
 
 
-class SGD(Optimizer):
+class SGD(FirstOrderOptimizer):
     """Gradient descent, optionally with (Nesterov) momentum; torch's update rule exactly.
 
     With ``g = ∇C + λθ`` (``λ = weight_decay``, ``−∇C`` when ``maximize``)::
@@ -25,6 +24,8 @@ class SGD(Optimizer):
     This is lecture 000's ``v ← αv + η∇L, θ ← θ − v`` with the learning rate moved out of the buffer (the
     two coincide while lr is constant).
     """
+
+    _checked_options = ()  # torch's SGD checks ``x < 0`` (NaN passes), with messages of its own: below
 
     def __init__(
         self,
@@ -55,27 +56,20 @@ class SGD(Optimizer):
         )
         super().__init__(params, defaults)
 
-    @no_grad()
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        loss = evaluate_closure(closure)
-        for group in self.param_groups:
-            lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
-            weight_decay, nesterov = group["weight_decay"], group["nesterov"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                grad = grad_array(p, group["maximize"])
-                if weight_decay != 0:
-                    grad = grad + weight_decay * p.array
-                if momentum != 0:
-                    state = self.state[p]
-                    if state.get("momentum_buffer") is None:
-                        state["momentum_buffer"] = as_tensor(np.array(grad, copy=True))
-                        buf = state["momentum_buffer"].array
-                    else:
-                        buf = state["momentum_buffer"].array
-                        buf *= momentum
-                        buf += (1 - dampening) * grad
-                    grad = grad + momentum * buf if nesterov else buf
-                p.array += -lr * grad
-        return loss
+    def param_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
+        # without momentum SGD keeps no state at all, as torch's (not even an empty entry per parameter)
+        return super().param_state(p, group) if group["momentum"] != 0 else {}
+
+    def update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
+        momentum, dampening = group["momentum"], group["dampening"]
+        grad = weight_decay_(param, grad, group)
+        if momentum != 0:
+            if state.get("momentum_buffer") is None:
+                state["momentum_buffer"] = as_tensor(np.array(grad, copy=True))
+                buf = state["momentum_buffer"].array
+            else:
+                buf = state["momentum_buffer"].array
+                buf *= momentum
+                buf += (1 - dampening) * grad
+            grad = grad + momentum * buf if group["nesterov"] else buf
+        param += -group["lr"] * grad

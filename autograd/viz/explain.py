@@ -21,10 +21,6 @@ from ..tensor import Tensor
 from ._graph import GraphWalk, TensorKey, is_scalar_graph_node, local_derivatives, tensor_key, vjp
 
 
-def _label(t: Tensor, walk_ids: dict[TensorKey, str]) -> str:
-    return t.name or walk_ids.setdefault(tensor_key(t), f"t{len(walk_ids)}")
-
-
 @dataclass(frozen=True)
 class GraphPath:
     """One path from an input to the output.

@@ -180,16 +180,18 @@ class NllLoss(Op):
 
     @staticmethod
     def forward(ctx, x, index, wt, reduction):
-        ctx.shape, ctx.dtype, ctx.target = x.shape, x.dtype, (index, wt, reduction)
+        ctx.save_for_backward(x)  # only its shape is needed, but as in torch: freed after backward, version-checked
+        ctx.target = index, wt, reduction
         return _nll(x, index, wt, reduction)
 
     @staticmethod
     def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
         index, wt, reduction = ctx.target
-        coef = np.zeros(ctx.shape, dtype=ctx.dtype)  # −wᵢ (÷ Σ w) at each target position, 0 elsewhere
+        coef = np.zeros(x.shape, dtype=x.dtype)  # −wᵢ (÷ Σ w) at each target position, 0 elsewhere
         coef[index] = -_target_weights(wt, reduction, index)
         if reduction == "none":  # one gradient per target: broadcast it along the class dim
-            grad = autograd.reshape(grad, (ctx.shape[0], 1) + ctx.shape[2:])
+            grad = autograd.reshape(grad, (x.shape[0], 1) + x.shape[2:])
         return grad * coef, None, None, None
 
     @staticmethod

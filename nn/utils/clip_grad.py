@@ -1,4 +1,9 @@
-"""Gradient clipping: rescale (``clip_grad_norm_``) or clamp (``clip_grad_value_``) ``.grad`` in place."""
+"""Gradient clipping: rescale (``clip_grad_norm_``) or clamp (``clip_grad_value_``) ``.grad`` in place.
+
+Both accept torch's ``foreach`` argument so that torch code runs unchanged, and ignore it: torch uses it to choose
+between a per-tensor loop and fused multi-tensor kernels, which give the same numbers; here there is one
+implementation, and it is the same either way.
+"""
 
 from __future__ import annotations
 
@@ -56,6 +61,7 @@ def clip_grad_norm_(parameters: TensorOrTensors, max_norm: float, norm_type: flo
     """Rescale the gradients so that their total norm is at most ``max_norm``; return the norm before clipping.
 
     The factor is max_norm/(total + 1e-6), clamped to 1, so gradients already within the bound are untouched.
+    ``foreach`` is accepted for torch's signature and has no effect.
     """
     params = _as_list(parameters)
     grads = [p.grad for p in params if p.grad is not None]
@@ -65,7 +71,8 @@ def clip_grad_norm_(parameters: TensorOrTensors, max_norm: float, norm_type: flo
 
 
 def clip_grad_value_(parameters: TensorOrTensors, clip_value: float, foreach: bool | None = None) -> None:
-    """Clamp every gradient element into [−clip_value, clip_value], in place."""
+    """Clamp every gradient element into [−clip_value, clip_value], in place. ``foreach`` is accepted for torch's
+    signature and has no effect."""
     clip_value = float(clip_value)
     for p in _as_list(parameters):
         if p.grad is not None:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 import autograd
 from autograd import Tensor
+from autograd.graph import increment_version
 
 
 def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
@@ -29,5 +30,5 @@ def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
     for p in params:
         n = p.numel()
         p.array = vec.array[start:start + n].reshape(p.shape).astype(p.dtype)
-        p._version += 1
+        increment_version(p)
         start += n

@@ -84,3 +84,22 @@ def test_parameters_to_vector_and_back():
         vector_to_parameters(autograd.zeros(7), lin.parameters())
     with pytest.raises(TypeError, match="expected Tensor"):
         vector_to_parameters(np.zeros(8), lin.parameters())
+
+
+def test_clip_signatures_match_torch_and_foreach_changes_nothing():
+    """``foreach`` is torch's choice of kernels (same numbers); accepted here for torch code, with no effect."""
+    torch = pytest.importorskip("torch")
+    import inspect
+
+    for ours, theirs in ((clip_grad_norm_, torch.nn.utils.clip_grad_norm_),
+                         (clip_grad_value_, torch.nn.utils.clip_grad_value_)):
+        mine, torchs = inspect.signature(ours).parameters, inspect.signature(theirs).parameters
+        assert list(mine) == list(torchs)
+        assert [p.default for p in mine.values()] == [p.default for p in torchs.values()]
+    results = []
+    for foreach in (None, True, False):
+        ps = params_with_grads([3.0, 0.0], [0.0, 4.0])
+        total = clip_grad_norm_(ps, 1.0, foreach=foreach)
+        clip_grad_value_(ps, 0.5, foreach=foreach)
+        results.append((total.item(), [p.grad.array.tolist() for p in ps]))
+    assert results[0] == results[1] == results[2]

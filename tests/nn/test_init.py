@@ -101,3 +101,20 @@ def test_same_statistics_as_torch_kaiming_bound():
     assert t.abs().max().item() <= bound and np.abs(ours).max() <= bound
     assert torch.nn.init._calculate_fan_in_and_fan_out(torch.empty(8, 4, 3, 3)) == \
         init._calculate_fan_in_and_fan_out(autograd.empty(8, 4, 3, 3))
+
+
+
+INITIALISERS = ["uniform_", "normal_", "trunc_normal_", "ones_", "zeros_", "eye_", "xavier_uniform_",
+                "xavier_normal_", "kaiming_uniform_", "kaiming_normal_", "orthogonal_", "constant_"]
+
+
+@pytest.mark.parametrize("name", INITIALISERS)
+def test_every_initialiser_bumps_the_version_once(name):
+    """One in-place fill is one version bump, as in torch: a graph that saved the old values then refuses to run."""
+    w = nn.Parameter(autograd.empty(4, 3))
+    loss = (w * w).sum()
+    version = w._version
+    assert getattr(init, name)(w, *([0.5] if name == "constant_" else [])) is w
+    assert w._version == version + 1
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        loss.backward()
