@@ -30,7 +30,7 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None =
              create_graph: bool = False, inputs: Sequence[Tensor] | None = None) -> None:
     """Accumulate the gradients of ``tensors`` into the ``.grad`` of the leaves (of ``inputs`` only, if given)."""
     roots, seeds = _seed(tensors, grad_tensors, "backward", create_graph)
-    leaves, _ = _run(roots, seeds, create_graph if retain_graph is None else retain_graph, create_graph)
+    leaves = _run(roots, seeds, create_graph if retain_graph is None else retain_graph, create_graph)
     only = None if inputs is None else [inputs] if isinstance(inputs, Tensor) else list(inputs)
     for leaf, g in leaves.items():
         if only is None or any(leaf is t for t in only):
@@ -51,8 +51,8 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
         if not t.requires_grad:
             raise RuntimeError(f"grad: input {i} (shape {t.shape}) does not require grad")
     roots, seeds = _seed(outputs, grad_outputs, "grad", create_graph)
-    leaves, found = _run(roots, seeds, create_graph if retain_graph is None else retain_graph, create_graph,
-                         capture=[t for t in inputs if not t.is_leaf])
+    found = {(t.grad_fn, t._output_nr): None for t in inputs if not t.is_leaf}  # -> their gradients, by _run
+    leaves = _run(roots, seeds, create_graph if retain_graph is None else retain_graph, create_graph, found)
     result = []
     for i, t in enumerate(inputs):
         g = leaves.get(t) if t.is_leaf else found.get((t.grad_fn, t._output_nr))
@@ -70,28 +70,29 @@ def _seed(tensors: Any, grads: Any, op: str, create_graph: bool) -> tuple[list, 
     grads = [None] * len(tensors) if grads is None else list(grads)
     if len(grads) != len(tensors):
         raise RuntimeError(f"{op}: got {len(tensors)} tensors but {len(grads)} gradients")
-    seeds = []
-    for i, (t, g) in enumerate(zip(tensors, grads)):
-        if not t.requires_grad:
-            raise RuntimeError(f"{op}: element {i} of tensors does not require grad and does not have a grad_fn")
-        if g is None and t.array.size != 1:
-            raise RuntimeError(f"{op}: grad can be implicitly created only for scalar outputs; this output has "
-                               f"shape {t.shape}, so pass a gradient of that shape")
-        if g is not None and np.shape(g) != t.shape:
-            raise RuntimeError(f"{op}: mismatch in shape: gradient {i} has shape {np.shape(g)} and output {i} has "
-                               f"shape {t.shape}")
-        g = np.ones(t.shape, t.dtype) if g is None else g if isinstance(g, Tensor) else np.asarray(g, t.dtype)
-        # recording, a gradient is a Tensor (a given one is kept: it may be differentiated); else an array
-        seeds.append((g if isinstance(g, Tensor) else Tensor._make(g)) if create_graph else np.asarray(g, t.dtype))
-    return tensors, seeds
+    return tensors, [_seed_one(op, i, t, g, create_graph) for i, (t, g) in enumerate(zip(tensors, grads))]
 
 
-def _run(roots: list[Tensor], seeds: list, retain_graph: bool, create_graph: bool,
-         capture: Sequence[Tensor] = ()) -> tuple[dict, dict]:
-    """The sweep: returns each reached leaf's gradient, and those of the non-leaf tensors in ``capture``."""
+def _seed_one(op: str, i: int, t: Tensor, g: Any, create_graph: bool) -> Any:
+    if not t.requires_grad:
+        raise RuntimeError(f"{op}: element {i} of tensors does not require grad and does not have a grad_fn")
+    if g is None and t.array.size != 1:
+        raise RuntimeError(f"{op}: grad can be implicitly created only for scalar outputs; this output has "
+                           f"shape {t.shape}, so pass a gradient of that shape")
+    if g is not None and np.shape(g) != t.shape:
+        raise RuntimeError(f"{op}: mismatch in shape: gradient {i} has shape {np.shape(g)} and output {i} has "
+                           f"shape {t.shape}")
+    g = np.ones(t.shape, t.dtype) if g is None else g
+    # recording, a gradient is a Tensor (a given one is kept: it may be differentiated); else an array
+    return (g if isinstance(g, Tensor) else Tensor(g, dtype=t.dtype)) if create_graph else np.asarray(g, t.dtype)
+
+
+def _run(roots: list[Tensor], seeds: list, retain_graph: bool, create_graph: bool, found: dict | None = None
+         ) -> dict:
+    """The sweep: returns each reached leaf's gradient; fills in ``found``, {(node, output index): None}, with the
+    gradients of those non-leaf tensors."""
     adjoints: dict[Function, list] = {}  # node -> the gradient so far of each of its outputs
     leaves: dict[Tensor, Any] = {}  # leaf -> its gradient so far (Tensors hash by identity)
-    found = {(t.grad_fn, t._output_nr): None for t in capture}  # -> the gradient of these (node, output)s
     # The nodes holding a gradient, newest first: a heap of (−sequence_nr, node). Every op that uses a node's
     # outputs was recorded after it, so once it is the newest waiting node, all of them have passed their gradient
     # back: its adjoint is complete (the reverse topological order, found while sweeping).
@@ -101,12 +102,12 @@ def _run(roots: list[Tensor], seeds: list, retain_graph: bool, create_graph: boo
         # Paths into the same node or leaf add up: this sum is the "sum over paths" of the chain rule.
         if producer is None:
             leaves[to] = g if to not in leaves else leaves[to] + g
-            return
-        if producer not in adjoints:
-            adjoints[producer] = [None] * len(producer.output_meta)
-            heappush(waiting, (-producer.sequence_nr, producer))
-        slots = adjoints[producer]
-        slots[i] = g if slots[i] is None else slots[i] + g
+        else:
+            if producer not in adjoints:
+                adjoints[producer] = [None] * len(producer.output_meta)
+                heappush(waiting, (-producer.sequence_nr, producer))
+            slots = adjoints[producer]
+            slots[i] = g if slots[i] is None else slots[i] + g
 
     prev, _state.enabled = _state.enabled, create_graph  # record the backward pass only when asked to
     try:
@@ -117,25 +118,26 @@ def _run(roots: list[Tensor], seeds: list, retain_graph: bool, create_graph: boo
             grads = adjoints.pop(node)
             if node.output_hooks or found:
                 _output_hooks(node, grads, found)
-            if node.materialize_grads and any(g is None for g in grads):
+            if len(grads) > 1 and node.materialize_grads and any([g is None for g in grads]):
                 _zeros_for_unused(node, grads, create_graph)
             # The chain rule at this node: its outputs' adjoints in, its inputs' adjoints out.
             input_grads = node._call(type(node).backward, grads)
-            if len(input_grads) != len(node.args):
+            if len(input_grads) != len(node.needs_input_grad):
                 raise RuntimeError(f"{node.name()} returned {len(input_grads)} gradients; expected "
-                                   f"{len(node.args)}, one per forward argument (None where there is none)")
+                                   f"{len(node.needs_input_grad)}, one per forward argument (None where there is "
+                                   "none)")
             if _state.anomaly:
                 _check_backward(node, input_grads)
             if not retain_graph:
                 node._free()
-            edges = node._edges  # (producer, output index) of each input, flat
-            for arg, g, needed, producer, i in zip(node.args, input_grads, node.needs_input_grad, edges[::2],
-                                                   edges[1::2]):
+            links = node._links  # for each input: the input, the node that made it, which output of that node
+            for arg, producer, i, needed, g in zip(links[::3], links[1::3], links[2::3], node.needs_input_grad,
+                                                   input_grads):
                 if needed and g is not None:
                     deliver(arg, _reduce_to(g, arg, node), producer, i)
     finally:
         _state.enabled = prev
-    return leaves, found
+    return leaves
 
 
 def _zeros_for_unused(node: Function, grads: list, create_graph: bool) -> None:
@@ -152,9 +154,9 @@ def _reduce_to(g: Any, inp: Tensor, node: Function) -> Any:
     This is the one place broadcasting is undone: if y = f(x) broadcast x's dims, then every copy of x contributed to
     y, so x's adjoint is the sum of the copies' adjoints. ``g`` is an array or, when recording, a Tensor.
     """
-    shape, dtype = inp.array.shape, inp.array.dtype
-    if getattr(g, "shape", None) == shape and g.dtype == dtype:
+    if getattr(g, "shape", None) == inp.array.shape and g.dtype == inp.array.dtype:
         return g
+    shape, dtype = inp.array.shape, inp.array.dtype
     from . import ops  # (ops import the engine's modules)
 
     if not isinstance(g, Tensor | np.ndarray):
@@ -204,7 +206,7 @@ def _output_hooks(node: Function, grads: list, found: dict) -> None:
                 if r is not None:
                     grads[i] = r if isinstance(grads[i], Tensor) else r.array
     for i, g in enumerate(grads):
-        if (node, i) in found:
+        if found and (node, i) in found:
             found[(node, i)] = g
 
 

@@ -39,6 +39,7 @@ class Function:
     sequence_nr = -1
     scope: tuple = ()  # the Modules whose forward was running when this node was recorded (for drawing)
     output_hooks: dict | None = None  # output index -> hooks (Tensor.register_hook on a non-leaf)
+    kwargs: dict | None = None  # the keyword arguments forward was called with, if any
     _saved: tuple | None = ()
     _to_save: tuple = ()
     _non_differentiable: tuple = ()
@@ -71,17 +72,21 @@ class Function:
             raise RuntimeError(
                 f"{self.name()}: trying to backward through the graph a second time (or to read saved tensors "
                 "after they were freed). Pass retain_graph=True to the first backward() if you need a second one.")
-        values = self._saved[::2]  # _saved is flat: (value, its version when saved) for each saved value
-        for i, (v, version) in enumerate(zip(values, self._saved[1::2])):
-            if isinstance(v, Tensor) and v._version != version:
+        values = []
+        # _saved is flat: (where, its version then) for each saved value, where is the input's position, or the
+        # output Tensor itself; a constant is (the value, None)
+        for where, version in zip(self._saved[::2], self._saved[1::2]):
+            v = self._links[3 * where] if where.__class__ is int and version is not None else where
+            if version is not None and v._version != version:
                 raise RuntimeError(
                     "one of the variables needed for gradient computation has been modified by an inplace "
-                    f"operation: saved tensor {i} of {self.name()} (shape {v.shape}) is at version {v._version}; "
-                    f"expected version {version} instead. Use an out-of-place op (x = x + y, not x += y), or clone "
-                    "it before changing it.")
+                    f"operation: saved tensor {len(values)} of {self.name()} (shape {v.shape}) is at version "
+                    f"{v._version}; expected version {version} instead. Use an out-of-place op (x = x + y, not "
+                    "x += y), or clone it before changing it.")
+            values.append(v)
         if self.on_arrays and not _state.enabled:  # an Op's formula on arrays
-            return tuple(v.array if isinstance(v, Tensor) else v for v in values)
-        return tuple(Tensor._make(v) if isinstance(v, np.ndarray) else v for v in values)
+            return tuple([v.array if isinstance(v, Tensor) else v for v in values])
+        return tuple([Tensor._make(v) if isinstance(v, np.ndarray) else v for v in values])
 
     def mark_non_differentiable(self, *outputs: Any) -> None:
         self._non_differentiable = outputs
@@ -90,9 +95,14 @@ class Function:
         self.materialize_grads = value
 
     @property
+    def args(self) -> tuple:
+        """The arguments forward was called with, in order: input Tensors and constants (dims, shapes, ...)."""
+        return self._links[::3]
+
+    @property
     def next_functions(self) -> tuple:
         """``(producer node, output index)`` for each forward argument; ``(None, 0)`` for leaves and constants."""
-        return tuple(zip(self._edges[::2], self._edges[1::2]))
+        return tuple(zip(self._links[1::3], self._links[2::3]))
 
     @classmethod
     def name(cls) -> str:
@@ -108,13 +118,20 @@ class Function:
         if cls.on_arrays and not any([isinstance(a, Tensor) for a in args]):
             ctx.needs_input_grad = (False,) * len(args)  # plain arrays in: plain arrays out, nothing to record
             return cls.forward(ctx, *args, **kwargs)
-        wanted = [isinstance(a, Tensor) and a.requires_grad for a in args]  # the inputs backward may want
-        record = _state.enabled and True in wanted
-        tangents = _state.fw_level > 0 and any(isinstance(a, Tensor) and a._fw_grad is not None for a in args)
+        # For each argument: what forward gets, whether backward may want its gradient, and, flat in one tuple,
+        # the argument with the node that made it and which output of that node it is.
+        inputs, wants, links = [], [], []
+        for a in args:
+            tensor = isinstance(a, Tensor)
+            grad_fn = a.grad_fn if tensor else None
+            inputs.append(a.array if tensor and cls.on_arrays else a)
+            wants.append(tensor and (grad_fn is not None or a._requires_grad))
+            links += (a, grad_fn, a._output_nr if tensor else 0)
+        record = _state.enabled and True in wants
+        tangents = _state.fw_level > 0 and any([isinstance(a, Tensor) and a._fw_grad is not None for a in args])
         if tangents:  # forward mode wants every tensor input's tangent
-            wanted = [isinstance(a, Tensor) for a in args]
-        ctx.needs_input_grad = tuple(wanted) if record or tangents else (False,) * len(args)
-        inputs = [a.array if cls.on_arrays and isinstance(a, Tensor) else a for a in args]
+            wants = [isinstance(a, Tensor) for a in args]
+        ctx.needs_input_grad = _shared(tuple(wants) if record or tangents else (False,) * len(args))
         prev, _state.enabled = _state.enabled, False  # forward's own ops are not recorded: the op is one node
         try:
             raw = cls.forward(ctx, *inputs, **kwargs)
@@ -122,51 +139,47 @@ class Function:
             raise ValueError(_forward_error(cls, args, e)) from e
         finally:
             _state.enabled = prev
-        outputs = tuple(_as_output(o, args) for o in raw) if raw.__class__ is tuple else (_as_output(raw, args),)
+        raws = raw if raw.__class__ is tuple else (raw,)
+        outputs = tuple([_as_output(o, args) if isinstance(o, Tensor) else Tensor._make(np.asarray(o)) for o in raws])
         if cls.is_view:
             _mark_view(cls, args, outputs[0])
-        if record or tangents:  # what forward saved, as (value, version now) pairs in one flat tuple
-            raws = _tuple(raw)
-            ctx._saved = tuple([x for v in ctx._to_save for x in _saved_entry(v, args, inputs, raws, outputs)])
+        if record or tangents:
+            ctx._links = tuple(links)
+            saved = tuple([x for v in ctx._to_save for x in _saved_entry(v, args, inputs, raws, outputs)])
+            ctx._saved = _shared(saved) if all([x.__class__ is int or x is None for x in saved]) else saved
         if record:
-            ctx._record(args, kwargs, outputs)
+            ctx._record(kwargs, outputs)
         if _state.anomaly:
             _check_forward(cls, ctx, outputs, record)
         if tangents:
             _propagate_tangents(ctx, args, outputs)
-        return outputs[0] if raw.__class__ is not tuple else outputs
+        return outputs if raw.__class__ is tuple else outputs[0]
 
-    def _record(self, args: tuple, kwargs: dict, outputs: tuple) -> None:
-        """Make this ctx a graph node: its edges to the inputs' producers, fixed now (an in-place op may later give
-        an input a new history), and its outputs' grad_fn."""
-        self.sequence_nr = next(_recorded)
-        self.args, self.kwargs, self.scope = args, kwargs, _state.scope
-        edges = []  # (producer, output index) of each input, flat: (None, 0) for leaves and constants
-        for a, needed in zip(args, self.needs_input_grad):
-            edges += (a.grad_fn, a._output_nr) if needed else (None, 0)
-        self._edges = tuple(edges)
-        self.output_meta = tuple([(o.array.shape, o.array.dtype) for o in outputs])
+    def _record(self, kwargs: dict, outputs: tuple) -> None:
+        """Make this ctx a graph node: its outputs get their grad_fn. (``_links`` holds, for each input, the input
+        and its producer and output index, fixed when the op ran: an in-place op may later give an input a new
+        history.)"""
+        self.sequence_nr, self.scope = next(_recorded), _state.scope
+        if kwargs:  # (a class-level None otherwise: an empty dict per node would be one more object for the GC)
+            self.kwargs = kwargs
+        self.output_meta = _shared(tuple([(o.array.shape, o.array.dtype) for o in outputs]))
         for i, o in enumerate(outputs):
-            if o.array.dtype.kind == "f" and not any([o is t or o.array is t for t in self._non_differentiable]):
+            if o.array.dtype.kind == "f" and not (self._non_differentiable and _listed(o, self._non_differentiable)):
                 o._grad_fn, o._output_nr = self, i
 
     def _call(self, rule: Any, values: list) -> tuple:
         """Run ``rule`` (backward or jvp) on ``values`` (gradients or tangents) as this op expects them: an Op takes
         what it is given; a Function (torch's contract) takes Tensors, and returns arrays where it got arrays."""
-        if self.on_arrays:
-            results = rule(self, *values)
-        elif any(isinstance(v, Tensor) for v in values):
-            results = rule(self, *values)
-        else:
-            results = rule(self, *[None if v is None else Tensor._make(np.asarray(v)) for v in values])
-            results = tuple(r.array if isinstance(r, Tensor) else r for r in _tuple(results))
-        return _tuple(results)
+        if self.on_arrays or any([isinstance(v, Tensor) for v in values]):
+            return _tuple(rule(self, *values))
+        results = rule(self, *[None if v is None else Tensor._make(np.asarray(v)) for v in values])
+        return tuple([r.array if isinstance(r, Tensor) else r for r in _tuple(results)])
 
     def _output_moved(self, out: Tensor, to: Tensor) -> None:
         """An in-place op wrote its output ``out`` into ``to``'s memory: a saved output is ``to`` from now on, so a
         later change to ``to`` is caught."""
-        self._saved = tuple(x for v, version in zip(self._saved[::2], self._saved[1::2])
-                            for x in ((to, to._version) if v is out else (v, version)))
+        self._saved = tuple([x for where, version in zip(self._saved[::2], self._saved[1::2])
+                             for x in ((to, to._version) if where is out else (where, version))])
 
     def _free(self) -> None:
         """Drop what forward saved (backward ran, retain_graph=False)."""
@@ -183,11 +196,27 @@ def _tuple(x: Any) -> tuple:
     return x if x.__class__ is tuple else (x,)
 
 
-def _as_output(o: Any, args: tuple) -> Tensor:
-    """A forward's return value as a new output Tensor (numpy returns scalars for 0-d results: made arrays again)."""
-    if isinstance(o, Tensor):
-        return Tensor._make(o.array) if any(o is a for a in args) else o  # an input returned: a new tensor object
-    return Tensor._make(o if o.__class__ is np.ndarray else np.asarray(o))
+# Speed, measured: a node's small tuples of constants (needs_input_grad, output_meta, the positions and versions of
+# saved inputs) repeat from node to node. Sharing one copy of each keeps a node of micrograd's scalar demo at three
+# objects the cyclic garbage collector tracks instead of six; on that benchmark the collector's time per step falls
+# from 0.47 s to 0.2 s (bench/scalar.py). Only tuples of numbers, shapes and dtypes are shared: never tensors.
+_SHARED: dict = {}
+
+
+def _shared(t: tuple) -> tuple:
+    """One copy of each small tuple of constants (see above). Keyed with the items' types: (0, 1) is not (False,
+    True)."""
+    key = (t, tuple([x.__class__ for x in t]))
+    return _SHARED.setdefault(key, t) if len(_SHARED) < 4096 else _SHARED.get(key, t)
+
+
+def _listed(o: Tensor, values: tuple) -> bool:
+    return any(o is v or o.array is v for v in values)
+
+
+def _as_output(o: Tensor, args: tuple) -> Tensor:
+    """A Tensor that a Function's forward returned, as an output: a new tensor object if it is one of the inputs."""
+    return Tensor._make(o.array) if any([o is a for a in args]) else o
 
 
 def _mark_view(cls: type, args: tuple, out: Tensor) -> None:
@@ -201,11 +230,11 @@ def _mark_view(cls: type, args: tuple, out: Tensor) -> None:
 
 
 def _saved_entry(value: Any, args: tuple, inputs: list, raws: tuple, outputs: tuple) -> tuple:
-    """(what to keep, its version now) for a value forward saved: an input or output Tensor (its array is found
-    again as its Tensor), or a constant as it is."""
-    for a, v in zip(args, inputs):
-        if isinstance(a, Tensor) and (value is a or value is v):
-            return a, a._version
+    """(where, version now) for a value forward saved: an input (by position; forward may have saved its array),
+    an output (the Tensor), or a constant as it is, with version None."""
+    for i, (a, v) in enumerate(zip(args, inputs)):
+        if value is v or value is a:
+            return (i, a._version) if isinstance(a, Tensor) else (value, None)
     for r, o in zip(raws, outputs):
         if value is r or value is o or value is o.array:
             return o, o._version

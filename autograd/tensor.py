@@ -207,7 +207,7 @@ class Tensor:
     def backward(self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False,
                  inputs: Sequence[Tensor] | None = None) -> None:
         """Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (see ``autograd.engine``)."""
-        _engine.backward(self, gradient, retain_graph, create_graph, inputs)
+        _engine.backward((self,), None if gradient is None else (gradient,), retain_graph, create_graph, inputs)
 
     # ---- printing -------------------------------------------------------------------------------------------------
     def __repr__(self) -> str:

@@ -31,7 +31,7 @@ class Linear(Op):
         need_x, need_w, need_b = ctx.needs_input_grad
         return (grad @ w if need_x else None,
                 grad.mT @ x if need_w else None,  # (out, in), in W's own memory order
-                autograd.sum(grad, 0) if need_b else None)
+                grad.sum(0) if need_b else None)  # (the sum over the batch: an array's or a Tensor's method)
 
     @staticmethod
     def jvp(ctx, tx, tw, tb):
