@@ -131,7 +131,7 @@ class Function:
         tangents = _state.fw_level > 0 and any([isinstance(a, Tensor) and a._fw_grad is not None for a in args])
         if tangents:  # forward mode wants every tensor input's tangent
             wants = [isinstance(a, Tensor) for a in args]
-        ctx.needs_input_grad = _shared(tuple(wants) if record or tangents else (False,) * len(args))
+        ctx.needs_input_grad = _shared(tuple(wants) if record or tangents else (False,) * len(args), _NEEDS)
         prev, _state.enabled = _state.enabled, False  # forward's own ops are not recorded: the op is one node
         try:
             raw = cls.forward(ctx, *inputs, **kwargs)
@@ -146,7 +146,8 @@ class Function:
         if record or tangents:
             ctx._links = tuple(links)
             saved = tuple([x for v in ctx._to_save for x in _saved_entry(v, args, inputs, raws, outputs)])
-            ctx._saved = _shared(saved) if all([x.__class__ is int or x is None for x in saved]) else saved
+            # (shared when it is all positions and versions: a Tensor or a constant is kept as it is)
+            ctx._saved = _shared(saved, _SAVED) if all([x.__class__ is int for x in saved]) else saved
         if record:
             ctx._record(kwargs, outputs)
         if _state.anomaly:
@@ -162,7 +163,7 @@ class Function:
         self.sequence_nr, self.scope = next(_recorded), _state.scope
         if kwargs:  # (a class-level None otherwise: an empty dict per node would be one more object for the GC)
             self.kwargs = kwargs
-        self.output_meta = _shared(tuple([(o.array.shape, o.array.dtype) for o in outputs]))
+        self.output_meta = _shared(tuple([(o.array.shape, o.array.dtype) for o in outputs]), _META)
         for i, o in enumerate(outputs):
             if o.array.dtype.kind == "f" and not (self._non_differentiable and _listed(o, self._non_differentiable)):
                 o._grad_fn, o._output_nr = self, i
@@ -199,15 +200,16 @@ def _tuple(x: Any) -> tuple:
 # Speed, measured: a node's small tuples of constants (needs_input_grad, output_meta, the positions and versions of
 # saved inputs) repeat from node to node. Sharing one copy of each keeps a node of micrograd's scalar demo at three
 # objects the cyclic garbage collector tracks instead of six; on that benchmark the collector's time per step falls
-# from 0.47 s to 0.2 s (bench/scalar.py). Only tuples of numbers, shapes and dtypes are shared: never tensors.
-_SHARED: dict = {}
+# from 0.47 s to 0.27 s (bench/scalar.py). Only tuples of bools, ints, shapes and dtypes are shared: never tensors,
+# and each kind in its own dict (as dict keys, (0, 1) and (False, True) are the same).
+_NEEDS: dict = {}
+_META: dict = {}
+_SAVED: dict = {}
 
 
-def _shared(t: tuple) -> tuple:
-    """One copy of each small tuple of constants (see above). Keyed with the items' types: (0, 1) is not (False,
-    True)."""
-    key = (t, tuple([x.__class__ for x in t]))
-    return _SHARED.setdefault(key, t) if len(_SHARED) < 4096 else _SHARED.get(key, t)
+def _shared(t: tuple, copies: dict) -> tuple:
+    """One copy of each small tuple of constants (see above), from ``copies``, a dict for one kind of tuple."""
+    return copies.setdefault(t, t) if len(copies) < 4096 else copies.get(t, t)
 
 
 def _listed(o: Tensor, values: tuple) -> bool:

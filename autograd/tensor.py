@@ -557,8 +557,10 @@ class Tensor:
         return _ops.getitem(self, index)
 
     def __setitem__(self, index: Any, value: Any) -> None:
-        if _state.enabled and (self.requires_grad or isinstance(value, Tensor) and value.requires_grad):
-            if self.is_leaf and self.requires_grad and _ops.is_basic(_ops.index_value(index)):
+        tracked = self.requires_grad or isinstance(value, Tensor) and value.requires_grad
+        tangents = _state.fw_level > 0 and (self._fw_grad is not None or getattr(value, "_fw_grad", None) is not None)
+        if _state.enabled and tracked or tangents:
+            if _state.enabled and self.is_leaf and self.requires_grad and _ops.is_basic(_ops.index_value(index)):
                 self[index].copy_(value)  # torch writes through the view self[index]: the same error, for a view
             self._inplace(_ops.index_put, index, value)
         else:  # nothing to record: write straight into the memory
@@ -640,11 +642,24 @@ class Tensor:
             np.copyto(self.array, out.array)
             if recording or self.grad_fn is not None:
                 self._grad_fn, self._output_nr = out.grad_fn, out._output_nr
-        self._fw_grad = out._fw_grad
+        if out._fw_grad is not None or self._fw_grad is not None:
+            self._set_tangent(out._fw_grad)
         self._shared_counter()[0] += 1
         if recording and out.grad_fn is not None:
             out.grad_fn._output_moved(out, self)
         return self
+
+    def _set_tangent(self, tangent: Tensor | None) -> None:
+        """Forward mode after an in-place op: self's tangent becomes ``tangent`` (None: zero); for a view, within
+        its base's tangent."""
+        if self._base is None:
+            self._fw_grad = tangent
+            return
+        base = self._base
+        whole = np.zeros_like(base.array) if base._fw_grad is None else np.array(base._fw_grad.array)
+        _ops.replay_view(whole, self._view_fn)[...] = 0 if tangent is None else tangent.array
+        base._fw_grad = Tensor._make(whole)
+        self._fw_grad = Tensor._make(_ops.replay_view(whole, self._view_fn))
 
     def _alias(self) -> Tensor:
         """Another tensor object for self as it is now: same memory, version counter and history."""

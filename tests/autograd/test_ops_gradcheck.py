@@ -182,7 +182,41 @@ SHAPE_OPS = {
     "narrow": (lambda x: ag.narrow(x, 1, 1, 2), (2, 4)),
     "masked_fill": (lambda x: x.masked_fill(x.detach() > 0, 0.0), (3, 3)),
     "clone": (lambda x: x.clone(), (2, 2)),
+    "contiguous": (lambda x: x.t().contiguous() * x.t(), (2, 3)),
+    "select": (lambda x: x.select(1, -1), (2, 3, 2)),
+    "unbind": (lambda x: x.unbind(1)[0] * x.unbind(1)[2], (2, 3)),
+    "diagonal": (lambda x: x.diagonal(), (3, 3)),
+    "diagonal_offset_dims": (lambda x: x.diagonal(offset=-1, dim1=2, dim2=0), (3, 2, 4)),
+    "as_strided_overlapping": (lambda x: x.as_strided((3, 2), (1, 1), 1), (2, 3)),
+    "view_of_a_view": (lambda x: x.t()[1:].unsqueeze(0).view(2, 2), (2, 3)),
 }
+
+
+def in_place_on_views(x, z):
+    """In-place ops through views of a non-leaf: its base's history is rebased (CopySlices)."""
+    y = x * 1
+    y[:, 1] += z  # a column view
+    y.t()[0].mul_(z)  # a view of a view, multiplied by a tensor
+    y[1:, ::2].clamp_(max=0.7)
+    d = y.diagonal()
+    d.exp_()  # saves its result: nothing may change y afterwards
+    return y * d.sum()
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (2, 3)])
+def test_in_place_ops_on_views(shape):
+    x, z = leaf(shape, 19), leaf((shape[0],), 20)
+    check(in_place_on_views, x, z)
+
+
+def test_in_place_on_a_leaf_without_grad_that_receives_one():
+    def f(w):
+        b = ag.zeros(3, 2, dtype=ag.float64)
+        b[1] = w * 2  # b now depends on w
+        b[0].add_(w.sin())
+        return b * b
+
+    check(f, leaf((2,), 21))
 
 
 @pytest.mark.parametrize("name", sorted(SHAPE_OPS))
