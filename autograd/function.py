@@ -184,7 +184,7 @@ class Function:
 
     def _free(self) -> None:
         """Drop what forward saved (backward ran, retain_graph=False)."""
-        self._saved = None
+        self._saved = self._to_save = None
 
 
 class Op(Function):

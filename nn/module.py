@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from autograd import Tensor, graph_scope
+from autograd import Tensor, from_numpy, graph_scope
 from autograd.dtypes import to_dtype
 from autograd.graph import increment_version
 
@@ -294,7 +294,7 @@ class Module:
     def zero_grad(self, set_to_none: bool = True) -> None:
         for p in self.parameters():
             if p.grad is not None:
-                p.grad = None if set_to_none else Tensor._make(np.zeros_like(p.grad.array))
+                p.grad = None if set_to_none else from_numpy(np.zeros_like(p.grad.array))
 
     def apply(self, fn: Callable[[Module], Any]) -> Module:
         """Call ``fn`` on every descendant, then on self (e.g. a custom weight init)."""
@@ -313,7 +313,7 @@ class Module:
                     continue
                 t.array = fn(t.array)
                 if t.grad is not None:
-                    t.grad = Tensor._make(fn(t.grad.array))
+                    t.grad = from_numpy(fn(t.grad.array))
         return self
 
     def to(self, *args: Any, **kwargs: Any) -> Module:

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor, get_default_dtype
+from autograd import Tensor, from_numpy, get_default_dtype
 
 
 class Parameter(Tensor):
@@ -38,6 +38,6 @@ class Parameter(Tensor):
 
 
 def _rebuild_parameter(data: np.ndarray, requires_grad: bool, grad: Tensor | None) -> Parameter:
-    p = Parameter(Tensor._make(data), requires_grad)
+    p = Parameter(from_numpy(data), requires_grad)
     p.grad = grad
     return p

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor
+from autograd import Tensor, from_numpy
 
 from .optimizer import step_tensor
 
@@ -76,7 +76,7 @@ class FlatGroup:
             if name in s:
                 s[name].array = view  # the same values, now living in the flat buffer
             else:
-                s[name] = Tensor._make(view)  # (as_tensor would copy)
+                s[name] = from_numpy(view)  # (as_tensor would copy)
         self.buffers[name] = flat
         return flat
 

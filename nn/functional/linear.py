@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 import autograd
-from autograd import Tensor
+from autograd import Tensor, from_numpy
 from autograd.function import Op
 from autograd.random import get_rng
 
@@ -77,7 +77,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     else:
         keep = get_rng().random(input.shape) >= p
         mask = keep.astype(input.dtype) * np.asarray(1.0 / (1.0 - p), dtype=input.dtype)
-    return input._inplace(autograd.mul, Tensor._make(mask)) if inplace else input * Tensor._make(mask)
+    return input._inplace(autograd.mul, from_numpy(mask)) if inplace else input * from_numpy(mask)
 
 
 def embedding(input: Tensor | np.ndarray, weight: Tensor, padding_idx: int | None = None) -> Tensor:

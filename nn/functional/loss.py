@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 import autograd
-from autograd import Tensor, logsumexp, stack, where
+from autograd import Tensor, from_numpy, logsumexp, stack, where
 from autograd.function import Op
 from autograd.ops.softmax import log_softmax_array
 
@@ -37,7 +37,7 @@ def _check_reduction(reduction: str, allowed: tuple = _REDUCTIONS) -> None:
 
 
 def _tensor(x: Any, like: Tensor) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor._make(np.asarray(x, dtype=like.dtype))
+    return x if isinstance(x, Tensor) else from_numpy(np.asarray(x, dtype=like.dtype))
 
 
 def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
@@ -265,13 +265,13 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, i
     t = t_data.reshape((1,)) if input.ndim == 1 else t_data
     ignored = t == ignore_index
     smooth = -(lp * (weight.reshape(_class_shape(lp)) if weight is not None else 1.0)).sum(1)
-    smooth = smooth * Tensor._make((~ignored).astype(input.dtype))
+    smooth = smooth * from_numpy((~ignored).astype(input.dtype))
     if reduction == "mean":
         if weight is not None:
             denom = np.asarray(weight.array, dtype=input.dtype)[t[~ignored]].sum()
         else:
             denom = (~ignored).sum()
-        smooth = smooth.sum() / Tensor._make(np.asarray(denom, dtype=input.dtype))
+        smooth = smooth.sum() / from_numpy(np.asarray(denom, dtype=input.dtype))
     elif reduction == "sum":
         smooth = smooth.sum()
     elif input.ndim == 1:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from autograd import Tensor
+from autograd import Tensor, from_numpy
 
 
 def _channel_shape(x: Tensor) -> tuple[int, ...]:
@@ -44,7 +44,7 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
         if running_mean is None or running_var is None:
             raise ValueError("batch_norm: running_mean and running_var are needed when training=False")
         inv_std = 1.0 / np.sqrt(running_var.array.astype(input.dtype, copy=False) + eps)
-        y = (input - running_mean.array.astype(input.dtype, copy=False).reshape(shape)) * Tensor._make(
+        y = (input - running_mean.array.astype(input.dtype, copy=False).reshape(shape)) * from_numpy(
             inv_std.reshape(shape))
     if weight is not None:
         y = y * weight.reshape(shape)

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor
+from autograd import Tensor, from_numpy
 from autograd.function import Op
 
 from ._windows import Geometry, col2im, pad, windows
@@ -240,7 +240,7 @@ def _max_pool(op: str, x: Tensor, nd: int, kernel_size: Any, stride: Any, paddin
     idx = _flat_index(_argmax_windows(x4.array, geom)[1], geom)
     if nd == 1:
         idx = idx % geom.in_hw[1]
-    return y, _unbatch(Tensor._make(idx), nd, unbatched)
+    return y, _unbatch(from_numpy(idx), nd, unbatched)
 
 
 def max_pool2d(input: Tensor, kernel_size: IntOr2, stride: IntOr2 | None = None, padding: IntOr2 = 0,
@@ -267,7 +267,7 @@ def _avg_pool(op: str, x: Tensor, nd: int, kernel_size: Any, stride: Any, paddin
         y = total / float(geom.kernel[0] * geom.kernel[1])
     else:  # divide by the number of real (non-padding) elements in each window
         ones = np.ones((1, 1, *geom.in_hw), dtype=x4.dtype)
-        y = total / Tensor._make(_window_sum(ones, geom))
+        y = total / from_numpy(_window_sum(ones, geom))
     return _unbatch(y, nd, unbatched)
 
 
@@ -303,6 +303,6 @@ def adaptive_avg_pool2d(input: Tensor, output_size: int | tuple[int | None, int 
     h, w = input.shape[-2:]
     oh, ow = (output_size, output_size) if isinstance(output_size, int) else tuple(output_size)
     oh, ow = h if oh is None else int(oh), w if ow is None else int(ow)
-    ph = Tensor._make(_adaptive_matrix(h, oh, input.dtype))
-    pwt = Tensor._make(np.ascontiguousarray(_adaptive_matrix(w, ow, input.dtype).T))
+    ph = from_numpy(_adaptive_matrix(h, oh, input.dtype))
+    pwt = from_numpy(np.ascontiguousarray(_adaptive_matrix(w, ow, input.dtype).T))
     return ph @ (input @ pwt)

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from autograd import Tensor
+from autograd import Tensor, from_numpy
 
 TensorOrTensors = Tensor | Iterable[Tensor]
 
@@ -40,7 +40,7 @@ def get_total_norm(tensors: TensorOrTensors, norm_type: float = 2.0, error_if_no
             "clipped. To disable this error and scale the gradients by the non-finite norm anyway, set "
             "`error_if_nonfinite=False`"
         )
-    return Tensor._make(np.asarray(total, dtype=dtype))
+    return from_numpy(np.asarray(total, dtype=dtype))
 
 
 def clip_grads_with_norm_(parameters: TensorOrTensors, max_norm: float, total_norm: Tensor | float) -> None:

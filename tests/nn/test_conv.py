@@ -129,3 +129,20 @@ def test_matches_torch():
     np.testing.assert_allclose(F.conv1d(Tensor(x), Tensor(w), None, 2, 1, 2).array,
                                torch.nn.functional.conv1d(torch.tensor(x), torch.tensor(w), None, 2, 1, 2).numpy(),
                                rtol=1e-10, atol=1e-10)
+
+
+def test_im2col_buffer_is_freed_after_backward():
+    # The forward's im2col matrix is kept for the weight gradient (it is the expensive part), as a saved value: so it
+    # goes with the rest of what forward saved once backward has run, though the graph itself is still referenced.
+    import gc
+    import weakref
+
+    x = Tensor(np.random.default_rng(0).standard_normal((2, 3, 6, 6)), requires_grad=True)
+    w = Tensor(np.random.default_rng(1).standard_normal((4, 3, 3, 3)), requires_grad=True)
+    y = F.conv2d(x, w)
+    cols = [v for v in y.grad_fn._saved[::2] if isinstance(v, np.ndarray) and v.ndim == 4]
+    assert len(cols) == 1 and cols[0].shape == (2, 1, 27, 16)  # (N, groups, C·KH·KW, OH·OW)
+    ref = weakref.ref(cols.pop())
+    y.sum().backward()
+    gc.collect()
+    assert ref() is None and y.grad_fn is not None
