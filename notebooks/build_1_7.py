@@ -236,7 +236,7 @@ print("d's version:", d._version)
 try:
     e.backward()                 # ... is caught, not silently used
 except RuntimeError as err:
-    print("RuntimeError:", str(err)[:115], "...")
+    print("RuntimeError:", str(err).split(";")[0])
 else:
     raise AssertionError("backward should have refused the changed d")
 """),
