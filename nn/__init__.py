@@ -8,7 +8,7 @@ from .modules.dropout import Dropout
 from .modules.linear import Flatten, Identity, Linear, Unflatten
 from .modules.sparse import Embedding
 from .parameter import Parameter
-from .serialization import load, save
+from .serialization import CheckpointError, load, save
 
 # isort: split
 # ---- conv, pooling, normalisation, losses (nn/modules/{conv,pooling,normalization,loss}.py) ----

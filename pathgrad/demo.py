@@ -3,6 +3,7 @@ checkpoint."""
 
 from __future__ import annotations
 
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,27 @@ def make_model() -> nn.Module:
     )
 
 
+class OutputError(ValueError):
+    """The output folder cannot be created or written to; raised by ``run`` before any training."""
+
+
+def prepare_output(out: str | Path) -> Path:
+    """Create the folder ``out`` if needed and check that a file can be written in it, so that a bad ``--out`` is
+    reported at once, not after the training. Raises OutputError naming the path and the reason."""
+    path = Path(out)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except FileExistsError:
+        raise OutputError(f"--out {str(out)!r} is a file, not a folder; give a folder name") from None
+    except (OSError, ValueError) as e:  # ValueError: a NUL byte in the path
+        reason = getattr(e, "strerror", None) or str(e)
+        raise OutputError(f"--out {str(out)!r}: cannot create the folder or write in it ({reason}); choose a "
+                          "writable folder") from None
+    return path
+
+
 @dataclass
 class DemoResult:
     test_accuracy: float
@@ -34,7 +56,12 @@ class DemoResult:
 
 def run(out: str | Path = "pathgrad-demo", epochs: int = 20, seed: int = 0, batch_size: int = 32, lr: float = 3e-3,
         progress: bool = True) -> DemoResult:
-    """Train, test, and write ``loss.png``, ``model.svg`` and ``model.npz`` into ``out``; prints as it goes."""
+    """Train, test, and write ``loss.png``, ``model.svg`` and ``model.npz`` into ``out``; prints as it goes.
+
+    ``out`` is created and checked first (OutputError if it cannot be written); ``epochs`` must be at least 1."""
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"demo.run: epochs must be a whole number of at least 1, got {epochs!r}")
+    out = prepare_output(out)
     start = time.perf_counter()
     autograd.manual_seed(seed)
     X, y = load_digits()
@@ -58,8 +85,7 @@ def run(out: str | Path = "pathgrad-demo", epochs: int = 20, seed: int = 0, batc
     print(f"test accuracy: {test['accuracy']:.2%} ({round(test['accuracy'] * len(test_set))}/{len(test_set)}), "
           f"test loss {test['loss']:.4f}")
 
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)  # again, in case it was removed during the training
     files: dict[str, Path | None] = {"loss curve": _loss_curve(history, out / "loss.png"),
                                      "graph": _graph(model, test_set, out / "model.svg")}
     files["checkpoint"] = out / "model.npz"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -122,3 +123,207 @@ def test_demo_without_matplotlib_skips_the_png_and_says_how(tmp_path, capsys, mo
     assert re.search(r"skipped loss\.png.*pip install", capsys.readouterr().out)
     assert not (out / "loss.png").exists()
     assert (out / "model.svg").exists() and (out / "model.npz").exists()
+
+
+# ---- hardening: --version, usage errors in one line, output paths checked first, long expressions -----------------
+
+def one_line(err: str) -> str:
+    assert err.endswith("\n") and err.count("\n") == 1 and "Traceback" not in err, err
+    return err
+
+
+def test_version_comes_from_the_package_metadata(capsys):
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out == f"pathgrad {version('pathgrad')}\n"
+    done = subprocess.run([sys.executable, "-m", "pathgrad", "--version"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout == f"pathgrad {version('pathgrad')}\n"
+
+
+@pytest.fixture
+def no_training(monkeypatch):
+    """Training is a failure: the checks under test must come before it."""
+    import pathgrad.demo
+
+    def fit(*args, **kwargs):
+        raise AssertionError("the demo started training")
+
+    monkeypatch.setattr(pathgrad.demo, "fit", fit)
+
+
+@pytest.mark.parametrize(("epochs", "message"), [("0", "must be at least 1, got 0"), ("-2", "must be at least 1"),
+                                                 ("two", "expected a whole number")])
+def test_demo_epochs_must_be_positive(tmp_path, capsys, no_training, epochs, message):
+    with pytest.raises(SystemExit) as exc:
+        main(["demo", "--epochs", epochs, "--out", str(tmp_path / "out"), "--no-progress"])
+    assert exc.value.code == 2
+    err = one_line(capsys.readouterr().err)
+    assert err.startswith("pathgrad demo: error: argument --epochs: ") and message in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_usage_errors_are_one_line(capsys):
+    for argv in (["demo", "--bogus"], [], ["graph"], ["graph", "a", "--rankdir", "XY"]):
+        with pytest.raises(SystemExit) as exc:
+            main(argv)
+        assert exc.value.code == 2
+        assert one_line(capsys.readouterr().err).startswith("pathgrad")
+
+
+def test_demo_out_is_checked_before_training(tmp_path, capsys, no_training):
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("not a folder")
+    for out, reason in [(blocker, "is a file, not a folder"), (blocker / "demo", "Not a directory"),
+                        (tmp_path / "bad\0name", "cannot create the folder")]:
+        assert main(["demo", "--epochs", "1", "--out", str(out), "--no-progress"]) == 2
+        err = one_line(capsys.readouterr().err)
+        assert err.startswith(f"pathgrad demo: --out {str(out)!r}") and reason in err, err
+
+
+@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="root may write anywhere")
+def test_demo_out_in_a_read_only_folder(tmp_path, capsys, no_training):
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    assert main(["demo", "--out", str(locked / "demo"), "--no-progress"]) == 2
+    assert "Permission denied" in one_line(capsys.readouterr().err)
+
+
+def test_demo_out_on_a_pseudo_file_system(capsys, no_training):
+    if not os.path.isdir("/proc/self"):
+        pytest.skip("no /proc")
+    assert main(["demo", "--out", "/proc/pathgrad-demo", "--no-progress"]) == 2  # mkdir fails there, even for root
+    assert "'/proc/pathgrad-demo'" in one_line(capsys.readouterr().err)
+
+
+def graphviz_pure():
+    import shutil
+    import sysconfig
+
+    found = shutil.which("graphviz-pure", path=sysconfig.get_path("scripts")) or shutil.which("graphviz-pure")
+    if not found:
+        pytest.skip("graphviz-pure is not installed")
+    return found
+
+
+def test_graph_pdf_without_a_system_graphviz_is_a_usage_error(tmp_path, capsys, monkeypatch):
+    from graphviz.backend import dot_command
+
+    monkeypatch.setattr(dot_command, "DOT_BINARY", graphviz_pure())  # as on a machine without `dot`
+    out = tmp_path / "x.pdf"
+    assert main(["graph", "a+1", "a=1", "-o", str(out)]) == 2
+    err = one_line(capsys.readouterr().err)
+    assert f"-o {str(out)!r}: the renderer graphviz-pure cannot write .pdf" in err and "apt install graphviz" in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(("output", "message"), [
+    ("missing_dir/x.svg", "the folder '{tmp}/missing_dir' does not exist; create it first"),
+    ("missing_dir/x.dot", "the folder '{tmp}/missing_dir' does not exist"),
+    ("x", "has no extension"),
+    ("x.nope", "cannot write .nope"),
+    (".", "is a folder"),
+])
+def test_graph_output_paths_are_checked_first(tmp_path, capsys, output, message):
+    out = tmp_path / output
+    assert main(["graph", "a+1", "a=1", "-o", str(out)]) == 2
+    err = one_line(capsys.readouterr().err)
+    assert err.startswith(f"pathgrad graph: -o {str(out)!r}") and message.format(tmp=tmp_path) in err, err
+
+
+def test_graph_output_path_error_from_the_shell(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "pathgrad", "graph", "a+1", "a=1", "-o",
+                           str(tmp_path / "missing_dir" / "x.svg")], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and done.stdout == ""
+    assert "does not exist" in one_line(done.stderr)
+
+
+def test_graph_write_failure_is_one_line_with_status_1(tmp_path, capsys, monkeypatch):
+    import errno
+
+    from autograd import viz
+
+    def disk_full(drawing, path):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(viz, "save", disk_full)
+    assert main(["graph", "a+1", "a=1", "-o", str(tmp_path / "x.svg")]) == 1
+    assert "cannot write" in one_line(capsys.readouterr().err)
+
+
+def test_a_20000_term_expression_is_evaluated(tmp_path, capsys):
+    expression = "+".join(["a"] * 20000)  # ast.parse alone raises RecursionError on this
+    out = tmp_path / "big.dot"
+    assert main(["graph", expression, "a=1.5", "-o", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "= 30000;  d/da = 20000\n" in printed and "(39,999 characters)" in printed
+    assert out.read_text().startswith("digraph")
+    # drawn as an image, it would take graphviz hours: refused, naming the limit and the way out
+    assert main(["graph", expression, "a=1.5", "-o", str(tmp_path / "big.svg")]) == 2
+    err = one_line(capsys.readouterr().err)
+    assert "19,999 operations; drawing more than 50 as .svg is refused" in err and "big.dot" in err
+    assert not (tmp_path / "big.svg").exists()
+
+
+@pytest.mark.parametrize(("expression", "value", "grad"), [
+    ("-" * 20000 + "a", 1.0, 1.0),  # an even number of minus signs
+    ("*".join(["a"] * 3000) + "+" + "+".join(["a"] * 20000), 20001.0, 23000.0),
+    ("(" * 150 + "a" + "+a)" * 150, 151.0, 151.0),
+    ("tanh(" * 150 + "a" + ")" * 150, None, None),
+])
+def test_deep_expressions_of_every_shape(expression, value, grad):
+    import numpy as np
+
+    with np.errstate(all="ignore"):
+        result, variables = evaluate(expression, {"a": 1.0})
+        result.backward()
+    if value is None:  # tanh(tanh(...(1))): a product of 150 derivatives below 1
+        assert 0 < result.item() < 1 and 0 < variables["a"].grad.item() < 1
+        return
+    assert result.item() == value and variables["a"].grad.item() == grad
+
+
+def test_too_many_parentheses_is_a_one_line_error(tmp_path, capsys):
+    expression = "(" * 1000 + "a" + ")" * 1000
+    assert main(["graph", expression, "a=1", "-o", str(tmp_path / "x.dot")]) == 2
+    err = one_line(capsys.readouterr().err)
+    assert "too many nested parentheses" in err and "(2,001 characters)" in err
+
+
+def _whitelisted_expressions():
+    from hypothesis import strategies as st
+
+    leaf = st.one_of(st.sampled_from(["a", "b", "x1", "α"]), st.integers(0, 10**6).map(str),
+                     st.floats(0, 1e6, allow_nan=False).map(repr),
+                     st.sampled_from(["1e-3", "0x1F", "1_000", "2j", ".5"]))
+    space = st.sampled_from(["", " ", "  "])
+
+    def extend(inner):
+        return st.one_of(
+            st.tuples(inner, space, st.sampled_from(["+", "-", "*", "/", "**"]), space, inner).map("".join),
+            st.tuples(st.sampled_from(["-", "+"]), inner).map("".join),
+            inner.map(lambda e: f"({e})"),
+            st.tuples(st.sampled_from(["exp", "tanh", "foo"]), inner).map(lambda t: f"{t[0]}({t[1]})"),
+        )
+
+    return st.recursive(leaf, extend, max_leaves=12)
+
+
+def test_the_iterative_parser_builds_what_ast_parse_builds():
+    import ast
+
+    from hypothesis import given, settings
+
+    from pathgrad.expression import parse_iteratively
+
+    @settings(max_examples=300, deadline=None, database=None)
+    @given(_whitelisted_expressions())
+    def check(source):
+        want, got = ast.parse(source, mode="eval"), parse_iteratively(source)
+        assert ast.dump(got) == ast.dump(want)
+        for a, b in zip(ast.walk(want.body), ast.walk(got.body)):  # the same source spans, for error messages
+            assert ast.get_source_segment(source, a) == ast.get_source_segment(source, b)
+
+    check()

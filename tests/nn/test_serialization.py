@@ -157,3 +157,174 @@ def test_saved_file_gets_the_usual_permissions(tmp_path):
     mask = os.umask(0)
     os.umask(mask)
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o666 & ~mask
+
+
+# ---- hardening: one error type for bad files, atomic and durable saves --------------------------------------------
+
+def test_bad_files_raise_checkpoint_error_a_value_error(tmp_path):
+    from nn.serialization import CheckpointError
+
+    assert issubclass(CheckpointError, ValueError)
+    cases = {"empty.npz": b"", "text.npz": b"hello", "pickle.pt": b"\x80\x04\x95" + bytes(20)}
+    torch_like = io.BytesIO()
+    with zipfile.ZipFile(torch_like, "w") as z:
+        z.writestr("archive/data.pkl", b"\x80\x02}q\x00.")
+    cases["torch.pt"] = torch_like.getvalue()
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+        with pytest.raises(CheckpointError, match=rf"^nn.load: '.*{name}' ") as exc:
+            nn.load(tmp_path / name)
+        assert "\n" not in str(exc.value)
+    with pytest.raises(CheckpointError, match="torch.save checkpoint: load it with torch.load"):
+        nn.load(tmp_path / "torch.pt")
+    with pytest.raises(FileNotFoundError):
+        nn.load(tmp_path / "missing.npz")
+    with pytest.raises(IsADirectoryError):
+        nn.load(tmp_path)
+
+
+def test_a_file_object_must_be_seekable():
+    from nn.serialization import CheckpointError
+
+    class Stream(io.RawIOBase):
+        def readable(self):
+            return True
+
+        def readinto(self, b):
+            return 0
+
+    with pytest.raises(CheckpointError, match=r"cannot seek.*io.BytesIO"):
+        nn.load(Stream())
+
+
+def test_cycles_and_deep_nesting_are_refused_on_save(tmp_path):
+    loop = [1]
+    loop.append(loop)
+    with pytest.raises(ValueError, match=r"obj\['a'\]\[1\] contains itself"):
+        nn.save({"a": loop}, tmp_path / "x")
+    deep = []
+    for _ in range(150):
+        deep = [deep]
+    with pytest.raises(ValueError, match="more than 100 deep"):
+        nn.save(deep, tmp_path / "x")
+    ok = []
+    for _ in range(99):
+        ok = [ok]
+    nn.save(ok, tmp_path / "x")
+    assert nn.load(tmp_path / "x") == ok
+
+
+def test_save_fsyncs_the_file_before_renaming_it(tmp_path, monkeypatch):
+    import os
+
+    events = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd):
+        events.append(("fsync", os.fstat(fd).st_size))
+        real_fsync(fd)
+
+    def replace(src, dst):
+        events.append(("replace", os.path.dirname(src) == str(tmp_path), dst))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    path = tmp_path / "m.npz"
+    nn.save({"w": autograd.ones(3)}, path)
+    assert events[0][0] == "fsync" and events[0][1] == path.stat().st_size  # the whole file, before the rename
+    assert events[1] == ("replace", True, str(path))  # a temporary file in the same folder, renamed onto it
+    assert events[2:] == [("fsync", events[2][1])]  # then the folder, so that the rename is durable
+    assert [p.name for p in tmp_path.iterdir()] == ["m.npz"]
+
+
+def test_a_failed_save_names_the_destination_and_keeps_the_old_file(tmp_path, monkeypatch):
+    import errno
+
+    path = tmp_path / "m.npz"
+    nn.save({"w": autograd.ones(3)}, path)
+    before = path.read_bytes()
+
+    def disk_full(f, **arrays):
+        f.write(b"PK\x03\x04 partial")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(np, "savez", disk_full)
+    with pytest.raises(OSError, match=r"nn.save: cannot write '.*m.npz': the disk is full; the file that was there, "
+                                      r"if any, is unchanged") as exc:
+        nn.save({"w": autograd.zeros(3)}, path)
+    assert exc.value.errno == errno.ENOSPC and ".tmp" not in str(exc.value)
+    assert path.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["m.npz"]  # no temporary left
+    monkeypatch.undo()
+
+    with pytest.raises(FileNotFoundError, match=r"nn.save: cannot write '.*missing/m.npz': its folder '.*missing' "
+                                                r"does not exist; create it first") as exc:
+        nn.save({}, tmp_path / "missing" / "m.npz")
+    assert ".tmp" not in str(exc.value)
+    with pytest.raises(IsADirectoryError, match="it is a folder; give a file name"):
+        nn.save({}, tmp_path)
+
+
+def test_saving_over_a_file_keeps_its_permissions_and_writes_through_symlinks(tmp_path):
+    import os
+    import stat
+
+    path = tmp_path / "m.npz"
+    nn.save({"w": autograd.ones(2)}, path)
+    os.chmod(path, 0o600)
+    nn.save({"w": autograd.zeros(2)}, path)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600 and nn.load(path)["w"].sum().item() == 0
+    link = tmp_path / "latest.npz"
+    link.symlink_to(path)
+    nn.save({"w": autograd.full((2,), 7.0)}, link)
+    assert link.is_symlink() and nn.load(path)["w"].array.tolist() == [7.0, 7.0]
+
+
+KILLED_SAVER = """
+import sys
+import numpy as np
+import nn
+big = np.empty(8_000_000)  # 64 MB: each save takes a while to write
+for step in range(1000):
+    big.fill(step)
+    nn.save({"w": big, "step": step}, sys.argv[1])
+"""
+
+
+def test_a_save_killed_midway_leaves_the_previous_checkpoint_intact(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    path = tmp_path / "model.npz"
+    nn.save({"w": np.full(10, -1.0), "step": -1}, path)
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    proc = subprocess.Popen([sys.executable, "-c", KILLED_SAVER, str(path)], cwd=root, env=env)
+    try:
+        deadline = time.monotonic() + 120
+        while True:  # kill it as soon as a save has started writing its temporary file
+            sizes = []
+            for p in tmp_path.glob(".model.npz.*.tmp"):
+                try:
+                    sizes.append(p.stat().st_size)
+                except FileNotFoundError:  # renamed onto model.npz meanwhile
+                    pass
+            if any(sizes):
+                break
+            assert proc.poll() is None, "the saver exited before it started writing"
+            assert time.monotonic() < deadline, "the saver never started writing"
+            time.sleep(0.001)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    assert list(tmp_path.glob(".model.npz.*.tmp"))  # killed midway: its temporary file is left behind
+    back = nn.load(path)  # intact: the previous checkpoint, or a save that completed before the kill
+    assert back["w"].shape in ((10,), (8_000_000,)) and np.all(back["w"] == back["step"])
