@@ -130,9 +130,9 @@ def _run(roots: list[Tensor], seeds: list, retain_graph: bool, create_graph: boo
                 _check_backward(node, input_grads)
             if not retain_graph:
                 node._free()
-            links = node._links  # for each input: the input, the node that made it, which output of that node
-            for arg, producer, i, needed, g in zip(links[::3], links[1::3], links[2::3], node.needs_input_grad,
-                                                   input_grads):
+            # for each input: the input, the node that made it, which output of that node it is (see Function)
+            for arg, producer, i, needed, g in zip(node._links[::3], node._links[1::3], node._links[2::3],
+                                                   node.needs_input_grad, input_grads):
                 if needed and g is not None:
                     deliver(arg, _reduce_to(g, arg, node), producer, i)
     finally:

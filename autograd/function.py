@@ -127,27 +127,32 @@ class Function:
             inputs.append(a.array if tensor and cls.on_arrays else a)
             wants.append(tensor and (grad_fn is not None or a._requires_grad))
             links += (a, grad_fn, a._output_nr if tensor else 0)
-        record = _state.enabled and True in wants
+        enabled = _state.enabled
+        record = enabled and True in wants
         tangents = _state.fw_level > 0 and any([isinstance(a, Tensor) and a._fw_grad is not None for a in args])
         if tangents:  # forward mode wants every tensor input's tangent
             wants = [isinstance(a, Tensor) for a in args]
-        ctx.needs_input_grad = _shared(tuple(wants) if record or tangents else (False,) * len(args), _NEEDS)
-        prev, _state.enabled = _state.enabled, False  # forward's own ops are not recorded: the op is one node
+        ctx.needs_input_grad = _shared(tuple(wants), _NEEDS) if record or tangents else (False,) * len(args)
+        _state.enabled = False  # forward's own ops are not recorded: the op is one node
         try:
             raw = cls.forward(ctx, *inputs, **kwargs)
         except ValueError as e:
             raise ValueError(_forward_error(cls, args, e)) from e
         finally:
-            _state.enabled = prev
+            _state.enabled = enabled
         raws = raw if raw.__class__ is tuple else (raw,)
         outputs = tuple([_as_output(o, args) if isinstance(o, Tensor) else Tensor._make(np.asarray(o)) for o in raws])
         if cls.is_view:
             _mark_view(cls, args, outputs[0])
         if record or tangents:
             ctx._links = tuple(links)
-            saved = tuple([x for v in ctx._to_save for x in _saved_entry(v, args, inputs, raws, outputs)])
-            # (shared when it is all positions and versions: a Tensor or a constant is kept as it is)
-            ctx._saved = _shared(saved, _SAVED) if all([x.__class__ is int for x in saved]) else saved
+            saved = []  # flat: (where, its version now) for each value forward saved
+            for v in ctx._to_save:
+                saved += _saved_entry(v, args, inputs, raws, outputs)
+            # shared if it holds only positions, versions and None (no Tensor, no float or bool constant)
+            ctx._saved = _shared(tuple(saved), _SAVED) if all([w is None or w.__class__ is int for w in saved[::2]]
+                                                              ) else tuple(saved)
+            ctx._to_save = ()  # (resolved: one object less for the garbage collector to track)
         if record:
             ctx._record(kwargs, outputs)
         if _state.anomaly:
@@ -160,9 +165,8 @@ class Function:
         """Make this ctx a graph node: its outputs get their grad_fn. (``_links`` holds, for each input, the input
         and its producer and output index, fixed when the op ran: an in-place op may later give an input a new
         history.)"""
-        self.sequence_nr, self.scope = next(_recorded), _state.scope
-        if kwargs:  # (a class-level None otherwise: an empty dict per node would be one more object for the GC)
-            self.kwargs = kwargs
+        # (no empty kwargs dict kept: one object less for the garbage collector to track)
+        self.sequence_nr, self.scope, self.kwargs = next(_recorded), _state.scope, kwargs or None
         self.output_meta = _shared(tuple([(o.array.shape, o.array.dtype) for o in outputs]), _META)
         for i, o in enumerate(outputs):
             if o.array.dtype.kind == "f" and not (self._non_differentiable and _listed(o, self._non_differentiable)):
@@ -184,7 +188,7 @@ class Function:
 
     def _free(self) -> None:
         """Drop what forward saved (backward ran, retain_graph=False)."""
-        self._saved = self._to_save = None
+        self._saved = None
 
 
 class Op(Function):
@@ -197,11 +201,11 @@ def _tuple(x: Any) -> tuple:
     return x if x.__class__ is tuple else (x,)
 
 
-# Speed, measured: a node's small tuples of constants (needs_input_grad, output_meta, the positions and versions of
-# saved inputs) repeat from node to node. Sharing one copy of each keeps a node of micrograd's scalar demo at three
-# objects the cyclic garbage collector tracks instead of six; on that benchmark the collector's time per step falls
-# from 0.47 s to 0.27 s (bench/scalar.py). Only tuples of bools, ints, shapes and dtypes are shared: never tensors,
-# and each kind in its own dict (as dict keys, (0, 1) and (False, True) are the same).
+# Speed, measured: a node's small tuples of constants (needs_input_grad, output_meta, the positions and versions
+# of the inputs it saved) repeat from node to node. Sharing one copy of each keeps a node of micrograd's scalar demo
+# at three objects the cyclic garbage collector tracks (node, output, _links) instead of six; on that benchmark the
+# collector's time per step falls from 0.47 s to 0.27 s (bench/scalar.py). Only tuples of bools, ints, None, shapes
+# and dtypes are shared, never tensors, each kind in its own dict (as keys, (0, 1) and (False, True) are the same).
 _NEEDS: dict = {}
 _META: dict = {}
 _SAVED: dict = {}
@@ -234,9 +238,11 @@ def _mark_view(cls: type, args: tuple, out: Tensor) -> None:
 def _saved_entry(value: Any, args: tuple, inputs: list, raws: tuple, outputs: tuple) -> tuple:
     """(where, version now) for a value forward saved: an input (by position; forward may have saved its array),
     an output (the Tensor), or a constant as it is, with version None."""
-    for i, (a, v) in enumerate(zip(args, inputs)):
-        if value is v or value is a:
-            return (i, a._version) if isinstance(a, Tensor) else (value, None)
+    if value is None:
+        return None, None
+    for i, v in enumerate(inputs):
+        if value is v or value is args[i]:
+            return (i, args[i]._version) if isinstance(args[i], Tensor) else (value, None)
     for r, o in zip(raws, outputs):
         if value is r or value is o or value is o.array:
             return o, o._version

@@ -76,12 +76,12 @@ def _init(self, *args, **kwargs):
         _record("float64 tensor", _where())
 
 
-def _reduce_to(g, inp, node, on_arrays):
+def _reduce_to(g, inp, node):
     gd = g.array.dtype if isinstance(g, Tensor) else np.asarray(g).dtype
     if _case[0] is not None and inp.array.dtype == np.float32 and gd != np.float32:
         _record("backward gradient", f"{node.name()} returned a {gd} gradient for a float32 input (cast back by "
                                      "the engine)")
-    return _orig_reduce_to(g, inp, node, on_arrays)
+    return _orig_reduce_to(g, inp, node)
 
 
 def _describe(a) -> str:
