@@ -133,8 +133,9 @@ def _run(roots: list[Tensor], seeds: list, retain_graph: bool, create_graph: boo
             # for each input: the input, the node that made it, which output of that node it is (see Function)
             for arg, producer, i, needed, g in zip(node._links[::3], node._links[1::3], node._links[2::3],
                                                    node.needs_input_grad, input_grads):
-                if needed and g is not None:
-                    deliver(arg, _reduce_to(g, arg, node), producer, i)
+                if needed and g is not None:  # g has arg's shape and dtype, or is made to have them
+                    fits = getattr(g, "shape", None) == arg.array.shape and g.dtype == arg.array.dtype
+                    deliver(arg, g if fits else _reduce_to(g, arg, node), producer, i)
     finally:
         _state.enabled = prev
     return leaves
@@ -154,8 +155,6 @@ def _reduce_to(g: Any, inp: Tensor, node: Function) -> Any:
     This is the one place broadcasting is undone: if y = f(x) broadcast x's dims, then every copy of x contributed to
     y, so x's adjoint is the sum of the copies' adjoints. ``g`` is an array or, when recording, a Tensor.
     """
-    if getattr(g, "shape", None) == inp.array.shape and g.dtype == inp.array.dtype:
-        return g
     shape, dtype = inp.array.shape, inp.array.dtype
     from . import ops  # (ops import the engine's modules)
 

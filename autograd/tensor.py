@@ -33,19 +33,12 @@ def _dims(args: tuple) -> tuple:
 class Tensor:
     """An n-dimensional array with reverse- and forward-mode automatic differentiation."""
 
+    # Slots, not a __dict__: a tensor is then one object for the cyclic garbage collector (scalar graphs make many).
+    # _view_fn and _base_history are set for views only (see _base); _counter is made when first needed.
+    __slots__ = ("array", "grad", "name", "_grad_fn", "_output_nr", "_requires_grad", "_counter", "_base",
+                 "_view_fn", "_base_history", "_hooks", "_fw_grad", "_retains_grad", "__weakref__")
     # Make numpy defer to Tensor's reflected operators (ndarray * Tensor -> Tensor.__rmul__).
     __array_ufunc__ = None
-    # What a new tensor starts with; a tensor stores only what differs (ops make many, most keep these).
-    grad: Tensor | None = None
-    name: str | None = None
-    _grad_fn: Any = None  # see grad_fn
-    _output_nr = 0  # which output of its grad_fn this tensor is
-    _requires_grad = False  # set on leaves; a tensor with a grad_fn requires grad anyway
-    _counter: list | None = None  # the version counter (see _shared_counter): none until needed, version 0
-    _base: Tensor | None = None  # for a view: the tensor whose memory it views (with _view_fn, _base_history)
-    _hooks: list | None = None
-    _fw_grad: Tensor | None = None  # the tangent, in forward mode
-    _retains_grad = False
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
         arr = np.array(data, dtype=None if dtype is None else dtypes.to_dtype(dtype))
@@ -53,16 +46,14 @@ class Tensor:
             arr = arr.astype(dtypes.get_default_dtype())  # Python floats take the default dtype, like torch
         if arr.dtype.kind not in "biuf":
             raise TypeError(f"Tensor: cannot make a tensor from data of dtype {arr.dtype}; give numbers or arrays")
-        self.array = arr
+        _start(self, arr)
         if requires_grad:
             self.requires_grad_(True)
 
     @staticmethod
     def _make(array: np.ndarray) -> Tensor:
         """Wrap an array without copying or checks: how ops make their outputs."""
-        t = object.__new__(Tensor)
-        t.array = array
-        return t
+        return _start(object.__new__(Tensor), array)
 
     # ---- attributes -----------------------------------------------------------------------------------------------
     @property
@@ -734,6 +725,13 @@ class Tensor:
 
     def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
         return self.copy_(_random.get_rng(generator).normal(mean, std, self.shape))
+
+
+def _start(t: Tensor, array: np.ndarray) -> Tensor:
+    """A new tensor's fields: ``array``; no grad, no history (a leaf), version 0, not a view."""
+    t.array, t._output_nr, t._requires_grad, t._retains_grad = array, 0, False, False
+    t.grad = t.name = t._grad_fn = t._counter = t._base = t._hooks = t._fw_grad = None
+    return t
 
 
 class _RetainGrad:
