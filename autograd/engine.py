@@ -176,12 +176,13 @@ def _accumulate(t: Tensor, g: Any, create_graph: bool) -> None:
         r = hook(g if isinstance(g, Tensor) else Tensor._make(g))
         if r is not None:
             g = r if create_graph else r.array
+    # (t._grad, not the checking t.grad: g has t's shape and dtype, as every gradient the sweep delivers)
     if create_graph:  # a recorded gradient: kept with its history
-        t.grad = g if t.grad is None else t.grad + g
-    elif t.grad is not None:
-        t.grad = Tensor._make(t.grad.array + g)
+        t._grad = g if t._grad is None else t._grad + g
+    elif t._grad is not None:
+        t._grad = Tensor._make(t._grad.array + g)
     else:
-        t.grad = Tensor._make(_own(g))
+        t._grad = Tensor._make(_own(g))
 
 
 def _own(g: np.ndarray) -> np.ndarray:

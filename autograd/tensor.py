@@ -35,7 +35,7 @@ class Tensor:
 
     # Slots, not a __dict__: a tensor is then one object for the cyclic garbage collector (scalar graphs make many).
     # _view_fn and _base_history are set for views only (see _base); _counter is made when first needed.
-    __slots__ = ("array", "grad", "name", "_grad_fn", "_output_nr", "_requires_grad", "_counter", "_base",
+    __slots__ = ("array", "_grad", "name", "_grad_fn", "_output_nr", "_requires_grad", "_counter", "_base",
                  "_view_fn", "_base_history", "_hooks", "_fw_grad", "_retains_grad", "__weakref__")
     # Make numpy defer to Tensor's reflected operators (ndarray * Tensor -> Tensor.__rmul__).
     __array_ufunc__ = None
@@ -83,6 +83,25 @@ class Tensor:
         if not isinstance(value, Tensor):
             raise TypeError(f"Tensor.data must be set to a Tensor, got {type(value).__name__}")
         self.array = value.array
+
+    @property
+    def grad(self) -> Tensor | None:
+        """The gradient backward() accumulated here (leaves, and tensors that retain_grad()); None before."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Tensor | None) -> None:
+        if value is not None:  # checked as torch does: a wrong gradient would otherwise surface in an optimiser
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
+                                f"{type(value).__name__}")
+            if value.shape != self.shape:
+                raise RuntimeError(f"assigned grad has data of a different size: grad {value.shape}, tensor "
+                                   f"{self.shape}")
+            if value.dtype != self.dtype:
+                raise RuntimeError(f"assigned grad has data of a different type: grad {value.dtype}, tensor "
+                                   f"{self.dtype}")
+        self._grad = value
 
     @property
     def _version(self) -> int:
@@ -730,7 +749,7 @@ class Tensor:
 def _start(t: Tensor, array: np.ndarray) -> Tensor:
     """A new tensor's fields: ``array``; no grad, no history (a leaf), version 0, not a view."""
     t.array, t._output_nr, t._requires_grad, t._retains_grad = array, 0, False, False
-    t.grad = t.name = t._grad_fn = t._counter = t._base = t._hooks = t._fw_grad = None
+    t._grad = t.name = t._grad_fn = t._counter = t._base = t._hooks = t._fw_grad = None
     return t
 
 

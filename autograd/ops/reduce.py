@@ -28,7 +28,8 @@ class Sum(Op):
     @staticmethod
     def forward(ctx, x, dims, keepdim):
         ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
-        return np.sum(x, axis=dims, keepdims=keepdim)
+        wide = np.float32 if x.dtype == np.float16 else None  # half precision adds up in float32, as in torch
+        return np.sum(x, axis=dims, keepdims=keepdim, dtype=wide).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
@@ -50,7 +51,8 @@ class Mean(Op):
     @staticmethod
     def backward(ctx, grad):
         n = int(np.prod([ctx.shape[d] for d in ctx.dims]))
-        return _expand_back(grad / n, ctx.shape, ctx.dims), None, None
+        # times 1/n, not divided by n: in float16, n > 65504 itself would be inf and the gradient 0
+        return _expand_back(grad * (1.0 / n), ctx.shape, ctx.dims), None, None
 
     @staticmethod
     def jvp(ctx, t, _d, _k):

@@ -160,9 +160,10 @@ def gather(x: Tensor, dim: int, index: Any) -> Tensor:
     if idx.ndim != x.ndim:
         raise ValueError(f"gather: index {idx.shape} and input {x.shape} must have the same number of dims")
     (d,) = norm_dims(dim, x.ndim)
-    if idx.size and (idx.min() < -x.shape[d] or idx.max() >= x.shape[d]):
-        raise IndexError(f"gather: index out of range for dim {d} of size {x.shape[d]} "
-                         f"(got values in [{idx.min()}, {idx.max()}])")
+    if idx.size and (idx.min() < 0 or idx.max() >= x.shape[d]):  # no negative indices either, as in torch
+        bad = idx.min() if idx.min() < 0 else idx.max()
+        raise RuntimeError(f"gather: index {bad} is out of bounds for dimension {d} with size {x.shape[d]} "
+                           f"(input shape {x.shape}); indices must be in [0, {x.shape[d] - 1}]")
     return Gather.apply(x, d, idx)
 
 

@@ -76,12 +76,39 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     _check_reduction(reduction)
     if np.any((input.array < 0) | (input.array > 1)):
         raise ValueError("binary_cross_entropy: all elements of input should be between 0 and 1")
-    target = _tensor(target, input)
-    floor = float(np.exp(-100.0))  # clamping x at e^-100 is clamping log x at −100, and keeps 1/x finite
-    loss = -(target * input.clamp(min=floor).log() + (1 - target) * (1 - input).clamp(min=floor).log())
-    if weight is not None:
-        loss = loss * weight
-    return _reduce(loss, reduction)
+    return _reduce(BinaryCrossEntropy.apply(input, _tensor(target, input), weight), reduction)
+
+
+class BinaryCrossEntropy(Op):
+    """ℓ = −w·(y·log x + (1 − y)·log(1 − x)), each log clamped at −100 (torch's rule: finite at x = 0 or 1).
+    ∂ℓ/∂x = w·(x − y) / max(x(1 − x), 10⁻¹²) (torch's formula, finite in float32 too);
+    ∂ℓ/∂y = w·(log(1 − x) − log x);  ∂ℓ/∂w = ℓ / w (the logs clamped as in forward)."""
+
+    @staticmethod
+    def forward(ctx, x, y, w):
+        ctx.save_for_backward(x, y, w)
+        loss = -(y * _clamped_log(x) + (1 - y) * _clamped_log(1 - x))
+        return loss if w is None else loss * w
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y, w = ctx.saved_tensors
+        g = grad if w is None else grad * w
+        needs = ctx.needs_input_grad
+        return (g * (x - y) / autograd.maximum(x * (1 - x), 1e-12) if needs[0] else None,
+                g * (_clamped_log(1 - x) - _clamped_log(x)) if needs[1] else None,
+                -grad * (y * _clamped_log(x) + (1 - y) * _clamped_log(1 - x)) if needs[2] else None)
+
+    @staticmethod
+    def jvp(ctx, tx, ty, tw):
+        grads = BinaryCrossEntropy.backward(ctx, 1.0)
+        return sum(t * g for t, g in zip((tx, ty, tw), grads) if t is not None)
+
+
+def _clamped_log(v: Any) -> Any:
+    """max(log v, −100), for an array or a Tensor (log 0 = −inf becomes −100, without a warning)."""
+    with np.errstate(divide="ignore"):
+        return autograd.maximum(autograd.log(v), -100.0)
 
 
 def _softplus(z: Tensor) -> Tensor:

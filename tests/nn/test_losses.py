@@ -6,7 +6,7 @@ import pytest
 import autograd
 import nn
 import nn.functional as F
-from autograd import Tensor
+from autograd import Tensor, gradcheck, gradgradcheck
 
 RNG = np.random.default_rng(0)
 X, Y = RNG.standard_normal((3, 4)), RNG.standard_normal((3, 4))
@@ -188,3 +188,25 @@ def test_second_backward_through_the_fused_loss_is_a_clear_error(fn):
     loss.backward()
     with pytest.raises(RuntimeError, match="second time"):
         loss.backward()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_binary_cross_entropy_at_exactly_0_and_1_is_finite_as_in_torch(dtype):
+    # torch clamps each log at −100 and divides the gradient by max(x(1 − x), 1e-12); clamping x at e^-100 instead
+    # gave NaN gradients in float32, where e^-100 is a subnormal whose reciprocal overflows
+    x = Tensor(np.array([0.0, 1.0, 0.3, 1.0, 0.0], dtype=dtype), requires_grad=True)
+    y = Tensor(np.array([0.0, 1.0, 1.0, 0.0, 1.0], dtype=dtype))
+    loss = F.binary_cross_entropy(x, y)
+    loss.backward()
+    assert np.isfinite(loss.item()) and np.isfinite(x.grad.array).all() and x.grad.dtype == dtype
+    np.testing.assert_allclose(loss.item(), (100 + 100 - np.log(0.3)) / 5, rtol=1e-6)
+    np.testing.assert_allclose(x.grad.array, [0.0, 0.0, -1 / 0.3 / 5, 2e11, -2e11], rtol=1e-6)
+
+
+def test_binary_cross_entropy_gradients_for_input_target_and_weight():
+    rng = np.random.default_rng(3)
+    x = Tensor(rng.uniform(0.05, 0.95, (3, 4)), requires_grad=True)
+    y = Tensor(rng.uniform(0, 1, (3, 4)), requires_grad=True)
+    w = Tensor(rng.uniform(0.5, 2, 4), requires_grad=True)
+    fn = lambda x, y, w: F.binary_cross_entropy(x, y, w, reduction="sum")  # noqa: E731
+    assert gradcheck(fn, (x, y, w), check_forward_ad=True) and gradgradcheck(fn, (x, y, w))
