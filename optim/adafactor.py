@@ -8,7 +8,17 @@ import numpy as np
 
 from autograd import Tensor
 
-from .optimizer import FirstOrderOptimizer, ParamsT, as_tensor, increment, lerp_, step_tensor, weight_decay_
+from .optimizer import (
+    FirstOrderOptimizer,
+    ParamsT,
+    StateSpec,
+    as_tensor,
+    check_length,
+    increment,
+    lerp_,
+    step_tensor,
+    weight_decay_,
+)
 
 
 class Adafactor(FirstOrderOptimizer):
@@ -39,6 +49,7 @@ class Adafactor(FirstOrderOptimizer):
         *,
         maximize: bool = False,
     ) -> None:
+        eps = check_length("Adafactor", "eps", eps, 2, what="(eps1, eps2)")
         if not 0.0 <= lr:
             raise ValueError(f"Adafactor: learning rate should be >= 0 but is: {lr}")
         if not 0.0 >= beta2_decay:
@@ -63,6 +74,20 @@ class Adafactor(FirstOrderOptimizer):
                         row_var=as_tensor(np.zeros(grad.shape[:-1] + (1,), dtype=grad.dtype)),
                         col_var=as_tensor(np.zeros(grad.shape[:-2] + (1,) + grad.shape[-1:], grad.dtype)))
         return dict(step=step_tensor(), variance=as_tensor(np.zeros_like(grad)))
+
+    def _state_spec(self, p: Tensor, key: str) -> StateSpec:
+        # a matrix (or more dims) keeps its second moment factored: a mean over each row and over each column
+        shape = tuple(p.array.shape)
+        factored = len(shape) > 1
+        if key in ("row_var", "col_var", "variance") and factored != (key != "variance"):
+            return StateSpec(None, unexpected=(
+                f"Adafactor keeps 'row_var' and 'col_var' for a parameter of 2 or more dims, 'variance' for one of "
+                f"fewer, and this one has {len(shape)}"))
+        if key == "row_var":
+            return StateSpec(shape[:-1] + (1,), "the parameter's shape with its last dim 1")
+        if key == "col_var":
+            return StateSpec(shape[:-2] + (1,) + shape[-1:], "the parameter's shape with its second-to-last dim 1")
+        return super()._state_spec(p, key)
 
     def update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
         lr, beta2_decay, d = group["lr"], group["beta2_decay"], group["d"]

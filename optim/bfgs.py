@@ -49,6 +49,8 @@ class BFGS(FlatOptimizer):
         )
         super().__init__(params, defaults)
 
+    _flat_state = {**FlatOptimizer._flat_state, "inv_hessian": (2, False)}  # the n×n inverse Hessian
+
     def _restart(self, state: dict[str, Any]) -> None:
         state.pop("inv_hessian", None)
 

@@ -14,11 +14,11 @@ from typing import Any
 
 import numpy as np
 
-from autograd import enable_grad, no_grad
+from autograd import Tensor, enable_grad, no_grad
 from autograd.graph import increment_version
 
 from .line_search import strong_wolfe
-from .optimizer import Optimizer, ParamsT, as_tensor, check_options
+from .optimizer import Optimizer, ParamsT, StateSpec, as_tensor, check_options
 
 
 def loss_value(loss: Any) -> float:
@@ -57,6 +57,25 @@ class FlatOptimizer(Optimizer):
         if getattr(self, "_params", None) is not None:
             raise ValueError(f"{type(self).__name__} doesn't support per-parameter options (parameter groups)")
         super().add_param_group(param_group)
+
+    # the state keys holding flat vectors (one entry per element of all parameters end to end), as key: (number of
+    # dims, whether a list of them); every other key holds a scalar (a counter, a step length, a loss)
+    _flat_state: dict[str, tuple[int, bool]] = {"d": (1, False), "prev_flat_grad": (1, False)}
+
+    def _state_spec(self, p: Tensor, key: str) -> StateSpec:
+        """What ``load_state_dict`` accepts for a state entry (all kept in the first parameter's entry): an n-vector or
+        n×n matrix for the keys of ``_flat_state`` (n: the number of elements of all parameters), a scalar otherwise."""
+        ndim, sequence = self._flat_state.get(key, (0, False))
+        if ndim == 0:
+            return StateSpec(None, sequence=sequence)
+        n = sum(q.array.size for q in self._params)
+        note = f"the {n} elements of all {len(self._params)} parameters end to end"
+        return StateSpec((n,) * ndim, note if ndim == 1 else f"n×n with n = {note}", sequence)
+
+    def _state_owner(self, p: Tensor) -> str:
+        shapes = ", ".join(str(tuple(q.array.shape)) for q in self._params)
+        dtypes = sorted({str(q.array.dtype) for q in self._params})
+        return f"the parameters have shapes {shapes} and dtype {', '.join(dtypes)}"
 
     # -- the parameters as one vector ------------------------------------------------------------------------
 

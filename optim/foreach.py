@@ -69,6 +69,17 @@ class FlatGroup:
         def initial(p: Tensor) -> np.ndarray:
             return step_tensor().array if scalar else np.zeros_like(p.array)
 
+        for i, (p, s) in enumerate(zip(self.params, states)):
+            # laid end to end, a buffer of another shape but the same size would be taken silently: refuse it
+            # (load_state_dict checks what it loads; this catches state edited by hand)
+            shape = () if scalar else p.array.shape
+            if name in s and s[name].array.shape != shape:
+                raise ValueError(
+                    f"foreach update: state[{name!r}] of the group's parameter {i} (with a gradient) has shape "
+                    f"{s[name].array.shape}, but it must be {shape}, {'a scalar' if scalar else 'the parameter shape'};"
+                    " put back a tensor of that shape, or delete the parameter's state to start it afresh"
+                )
+
         flat = np.concatenate([(s[name].array if name in s else initial(p)).reshape(-1)
                                for p, s in zip(self.params, states)])
         views = [flat[i:i + 1].reshape(()) for i in range(len(states))] if scalar else self.views(flat)

@@ -50,6 +50,10 @@ class LBFGS(FlatOptimizer):
         )
         super().__init__(params, defaults)
 
+    # the history: lists of flat vectors (y and s) and of scalars (ρ, and torch's "al" work space)
+    _flat_state = {**FlatOptimizer._flat_state, "old_dirs": (1, True), "old_stps": (1, True), "ro": (0, True),
+                   "al": (0, True)}
+
     def _direction(self, state: dict[str, Any], flat_grad: np.ndarray, closure: Callable[[], Any]) -> np.ndarray:
         if state["n_iter"] == 1:  # the very first iteration: steepest descent, an empty memory
             state["old_dirs"], state["old_stps"], state["ro"], state["H_diag"] = [], [], [], 1.0

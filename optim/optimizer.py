@@ -15,9 +15,11 @@ parameter. The closure-driven ones (LBFGS, BFGS, ConjugateGradient, Newton) shar
 from __future__ import annotations
 
 import copy
+import math
+import numbers
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -41,6 +43,36 @@ def _describe(obj: Any) -> str:
     return type(obj).__module__ + "." + type(obj).__qualname__
 
 
+class OptionLengthError(ValueError, IndexError):
+    """A pair option (``betas``, ``etas``, ``step_sizes``, ...) of the wrong length.
+
+    A ``ValueError``, and an ``IndexError`` as well, which is what torch's optimisers raise for a too-short pair
+    (``tuple index out of range``), so code written against either catches it (numpy's ``AxisError`` does the same).
+    """
+
+
+class StateSpec(NamedTuple):
+    """What one per-parameter state entry must look like, for ``load_state_dict`` (see ``Optimizer._state_spec``).
+
+    ``shape``: a floating tensor of that shape (a buffer such as ``exp_avg``), or None for a scalar (a number or a 0-d
+    real tensor, such as ``step``). ``note`` says where the shape comes from, for the error message; ``sequence``: the
+    entry is a list of such values (LBFGS's history); ``unexpected``: why the entry cannot belong to this parameter.
+    """
+
+    shape: tuple[int, ...] | None
+    note: str = ""
+    sequence: bool = False
+    unexpected: str | None = None
+
+
+_FIX_ADVICE = "fix the entry, or delete this parameter's entry from state_dict['state'] to start its state afresh"
+_RESTORE_ADVICE = (
+    "the state dict was saved from an optimiser over other parameters (another model, or the same parameters in "
+    "another order); load it into an optimiser built over the same parameters, in the same order and groups, or "
+    "delete this parameter's entry from state_dict['state'] to start its state afresh"
+)
+
+
 class Optimizer:
     """Base class of all optimisers.
 
@@ -50,7 +82,8 @@ class Optimizer:
         defaults: the optimiser's hyper-parameters, used wherever a group does not set its own.
     """
 
-    # scalar state whose dtype load_state_dict keeps (see there); subclasses add theirs
+    # scalar state (0-d tensors) whose dtype load_state_dict keeps, and which it accepts as plain numbers too (see
+    # there and _state_spec); subclasses add theirs
     _scalar_state_keys: tuple[str, ...] = ("step",)
 
     def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
@@ -114,6 +147,8 @@ class Optimizer:
         for key, default in self.defaults.items():
             if default is required and key not in param_group:
                 raise ValueError(f"{name}: parameter group didn't specify a value of required option {key!r}")
+            if isinstance(default, tuple) and key in param_group:  # a pair such as betas, set for this group
+                param_group[key] = check_length(name, key, param_group[key], len(default), "parameter group's ")
             param_group.setdefault(key, default)
 
         ids = [id(p) for p in params]
@@ -166,49 +201,171 @@ class Optimizer:
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore hyper-parameters and state saved by :meth:`state_dict` (e.g. via ``nn.save``/``nn.load``).
 
+        Everything is checked before anything is changed, and a mismatch raises ``ValueError`` naming the parameter
+        (its index in the dict, its group and position) and the state entry: the number of groups and of parameters
+        in each (as torch), every state tensor's shape and dtype against its parameter (``_state_spec``; torch checks
+        neither), the scalar counters' types, and the length of pair options such as ``betas``.
+
         State tensors are copied and cast to their parameter's dtype, except the scalar bookkeeping named in
         ``_scalar_state_keys`` (torch casts all but ``"step"``; keeping e.g. NAdam's float32 ``mu_product``
-        makes a resumed run bitwise identical to an uninterrupted one). The loaded optimiser shares nothing
-        with the dict it came from.
+        makes a resumed run bitwise identical to an uninterrupted one); those may also be plain numbers (torch's
+        older checkpoints keep ``step`` as an int), which become float scalar tensors, as torch makes them. The
+        loaded optimiser shares nothing with the dict it came from.
         """
         name = type(self).__name__
+        where = f"{name}.load_state_dict"
+        if not isinstance(state_dict, Mapping) or "state" not in state_dict or "param_groups" not in state_dict:
+            raise ValueError(f"{where}: expected a dict with 'state' and 'param_groups', as state_dict() returns, "
+                             f"got {_describe(state_dict)}")
         saved_groups = copy.deepcopy(list(state_dict["param_groups"]))
         if len(saved_groups) != len(self.param_groups):
             raise ValueError(
-                f"{name}: loaded state dict has {len(saved_groups)} parameter groups, "
-                f"the optimizer has {len(self.param_groups)}"
+                f"{where}: loaded state dict has a different number of parameter groups: {len(saved_groups)} "
+                f"saved, {len(self.param_groups)} in the optimizer; build the optimiser with the same parameter "
+                "groups as the one whose state was saved"
             )
         for i, (group, saved) in enumerate(zip(self.param_groups, saved_groups, strict=True)):
+            if not isinstance(saved, dict) or "params" not in saved:
+                raise ValueError(f"{where}: parameter group {i} of the state dict is not a dict with 'params'")
             if len(group["params"]) != len(saved["params"]):
                 raise ValueError(
-                    f"{name}: loaded state dict's parameter group {i} has {len(saved['params'])} parameters, "
-                    f"the optimizer's has {len(group['params'])}"
+                    f"{where}: loaded state dict contains a parameter group that doesn't match the size of "
+                    f"optimizer's group: group {i} has {len(saved['params'])} parameters in the state dict, "
+                    f"{len(group['params'])} in the optimizer; build the optimiser over the same parameters, "
+                    "in the same groups, as the one whose state was saved"
                 )
-        id_map = {}
-        for group, saved in zip(self.param_groups, saved_groups, strict=True):
-            for saved_id, p in zip(saved["params"], group["params"], strict=True):
-                id_map[int(saved_id)] = p
+            for key, value in saved.items():
+                # tuples (betas, etas, ...) may come back from a file as lists; keep the type we started with
+                if isinstance(group.get(key), tuple):
+                    saved[key] = check_length(where, key, value, len(group[key]), f"group {i}'s ")
 
-        self.state = defaultdict(dict)
+        id_map: dict[int, tuple[Tensor, int, int]] = {}  # saved index -> (parameter, group, position)
+        for i, (group, saved) in enumerate(zip(self.param_groups, saved_groups, strict=True)):
+            for j, (saved_id, p) in enumerate(zip(saved["params"], group["params"], strict=True)):
+                index = _state_index(saved_id)
+                if index is None or index in id_map:
+                    raise ValueError(
+                        f"{where}: group {i}, position {j} of the state dict names parameter {saved_id!r}, "
+                        "but parameters are numbered by distinct integers (as state_dict() writes them)"
+                    )
+                id_map[index] = (p, i, j)
+
+        state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
         for key, value in state_dict["state"].items():
-            # a save format may turn integer keys into strings; map them back
-            k = int(key) if isinstance(key, str) and key.lstrip("-").isdigit() else key
-            if k in id_map:
-                p = id_map[k]
-                keep = self._scalar_state_keys
-                self.state[p] = {sk: _cast_state(p, sv, sk in keep) for sk, sv in value.items()}
+            k = _state_index(key)  # a save format may turn integer keys into strings; map them back
+            if k is None:
+                continue  # state of a tensor in no group (state_dict() keeps it under the tensor): not ours
+            if k not in id_map:
+                raise ValueError(
+                    f"{where}: the state dict has state for parameter {key!r}, which none of its parameter groups "
+                    f"lists (they list {sorted(id_map)[:8]}{'...' if len(id_map) > 8 else ''}); {_RESTORE_ADVICE}"
+                )
+            p, i, j = id_map[k]
+            if not isinstance(value, Mapping):
+                raise ValueError(f"{where}: the state of parameter {k} (group {i}, position {j}) is a "
+                                 f"{_describe(value)}, not a dict of state entries")
+            state[p] = {sk: self._load_state_entry(p, sk, sv, f"{where}: state[{k}][{sk!r}]",
+                                                   f" of parameter {k} (group {i}, position {j})")
+                        for sk, sv in value.items()}
 
         new_groups = []
         for group, saved in zip(self.param_groups, saved_groups, strict=True):
-            for key, value in saved.items():
-                # tuples (betas, etas, ...) may come back from a file as lists; keep the type we started with
-                if isinstance(group.get(key), tuple) and isinstance(value, list):
-                    saved[key] = tuple(value)
             saved["params"] = group["params"]
             if "param_names" in group and "param_names" not in saved:
                 saved["param_names"] = group["param_names"]
             new_groups.append(saved)
+        self.state = state
         self.param_groups = new_groups
+
+    def _state_spec(self, p: Tensor, key: str) -> StateSpec:
+        """What ``self.state[p][key]`` must be, checked by ``load_state_dict``: a scalar for the keys named in
+        ``_scalar_state_keys``, a floating tensor of ``p``'s shape otherwise (an optimiser whose state is shaped
+        otherwise, Adafactor's or the closure optimisers', says so here)."""
+        if key in self._scalar_state_keys:
+            return StateSpec(None)
+        return StateSpec(tuple(p.array.shape), "the parameter's shape")
+
+    def _state_owner(self, p: Tensor) -> str:
+        """What the state of ``p`` is checked against, for ``load_state_dict``'s messages."""
+        return f"the parameter has shape {tuple(p.array.shape)} and dtype {p.array.dtype}"
+
+    def _load_state_entry(self, p: Tensor, key: str, value: Any, entry: str, whose: str) -> Any:
+        """A checked copy of one loaded state entry of ``p``; errors name it as ``entry`` (``[n]``) ``whose``."""
+        spec = self._state_spec(p, key)
+        param = self._state_owner(p)
+        label = entry + whose
+        if spec.unexpected is not None:
+            raise ValueError(f"{label} does not belong here: {spec.unexpected} ({param}); {_RESTORE_ADVICE}")
+        if spec.sequence:
+            if not isinstance(value, (list, tuple)):
+                raise ValueError(f"{label} is {_value_of(value)}, expected a list (a history of values); "
+                                 f"{_FIX_ADVICE}")
+            return type(value)(self._check_state_value(p, key, v, spec, f"{entry}[{n}]{whose}", param)
+                               for n, v in enumerate(value))
+        return self._check_state_value(p, key, value, spec, label, param)
+
+    def _check_state_value(self, p: Tensor, key: str, value: Any, spec: StateSpec, label: str, param: str) -> Any:
+        keep = key in self._scalar_state_keys
+        if value is None and not keep:
+            return None  # e.g. torch's LBFGS keeps Nones in its "al" list; the counters (step...) are never None
+        if spec.shape is None:  # a scalar: a real number or a 0-d real tensor
+            if isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)):  # numpy's too
+                number = float(value)
+                _check_counter(key, number, label)
+                return step_tensor(number) if keep else value  # our first-order updates read scalars as tensors
+            array = value.array if isinstance(value, Tensor) else value if isinstance(value, np.ndarray) else None
+            if array is None or array.ndim != 0 or array.dtype.kind not in "fiu":
+                got = (f"a tensor of shape {tuple(array.shape)} and dtype {array.dtype}" if array is not None
+                       else _value_of(value))
+                raise ValueError(
+                    f"{label} is {got}, but {key!r} is a scalar: a real number or a 0-d float tensor (shape (), "
+                    f"as state_dict() and torch write it); {_FIX_ADVICE}"
+                )
+            _check_counter(key, float(array), label)
+            if keep and array.dtype.kind != "f":
+                return step_tensor(float(array))  # an integer count (older checkpoints) as the float scalar torch keeps
+            return _cast_state(p, value, keep)
+        if not isinstance(value, (Tensor, np.ndarray)):
+            raise ValueError(
+                f"{label} is {_value_of(value)}, expected a tensor of shape {spec.shape} ({spec.note}) and a "
+                f"floating dtype; {_RESTORE_ADVICE}"
+            )
+        array = value.array if isinstance(value, Tensor) else value
+        if tuple(array.shape) != spec.shape:
+            raise ValueError(
+                f"{label} has shape {tuple(array.shape)} and dtype {array.dtype}, expected shape {spec.shape} "
+                f"({spec.note}); {param}; {_RESTORE_ADVICE}"
+            )
+        if array.dtype.kind != p.array.dtype.kind:
+            kind = _KIND_NAMES.get(p.array.dtype.kind, "matching")
+            raise ValueError(
+                f"{label} has dtype {array.dtype} (shape {tuple(array.shape)}), expected a {kind} dtype like the "
+                f"parameter's {p.array.dtype}; {param}; {_RESTORE_ADVICE}"
+            )
+        return _cast_state(p, value, keep)
+
+
+_KIND_NAMES = {"f": "floating", "c": "complex", "i": "integer", "u": "unsigned integer", "b": "boolean"}
+
+
+def _state_index(key: Any) -> int | None:
+    """A parameter's index in a state dict (an int, or its digits, as a save format may write it); None if not one."""
+    if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
+        return int(key)
+    if isinstance(key, str) and key.lstrip("-").isdigit():
+        return int(key)
+    return None
+
+
+def _value_of(value: Any) -> str:
+    """``value`` for an error message: its type, and its start."""
+    text = repr(value)
+    return f"a {type(value).__name__} ({text if len(text) <= 40 else text[:37] + '...'})"
+
+
+def _check_counter(key: str, value: float, label: str) -> None:
+    if key == "step" and not (math.isfinite(value) and value >= 0):
+        raise ValueError(f"{label} is {value}, but the step count must be a finite number >= 0; {_FIX_ADVICE}")
 
 
 def _cast_state(param: Tensor, value: Any, keep_dtype: bool = False) -> Any:
@@ -290,12 +447,40 @@ def lerp_(buf: np.ndarray, end: np.ndarray, weight: float) -> np.ndarray:
     return buf
 
 
+PAIR_OPTIONS = {
+    "betas": "(beta1, beta2)",
+    "nus": "(nu1, nu2)",
+    "etas": "(etaminus, etaplus)",
+    "step_sizes": "(min_step_size, max_step_size)",
+}
+
+
+def check_length(name: str, key: str, value: Any, length: int, whose: str = "", what: str | None = None
+                 ) -> tuple[Any, ...]:
+    """``value`` as a tuple, or ``OptionLengthError`` (a ValueError) unless it is a sequence of ``length`` items.
+
+    The message names the optimiser, the option (``whose`` before it: e.g. "group 1's "), the length expected and
+    the meaning of the items (``what``, by default the one ``PAIR_OPTIONS`` gives)."""
+    what = PAIR_OPTIONS.get(key, "") if what is None else what
+    expected = f"{whose}{key} must be a tuple of {length} values" + (f" {what}" if what else "")
+    if isinstance(value, (str, bytes)) or not isinstance(value, (tuple, list, np.ndarray)):
+        raise OptionLengthError(f"{name}: {expected}, got {_describe(value)} {value!r}")
+    if len(value) != length:
+        raise OptionLengthError(f"{name}: {expected}, got {len(value)}: {tuple(value)!r}")
+    return tuple(value)
+
+
 def check_options(name: str, **options: Any) -> None:
     """Raise torch's ``ValueError``, naming the optimiser, for the first invalid option in the order given.
 
     ``betas`` must each be in [0, 1), ``nus`` each and ``rho`` in [0, 1], ``etas`` 0 < etaminus < 1 < etaplus;
-    every other option must be ≥ 0 (NaN is not)."""
+    the pairs (``betas``, ``nus``, ``etas``, ``step_sizes``) must have two values (``OptionLengthError``, a
+    ValueError that is also the IndexError torch raises); every other option must be ≥ 0 (NaN is not)."""
     for key, value in options.items():
+        if key in PAIR_OPTIONS:
+            check_length(name, key, value, 2)
+        if key == "step_sizes":
+            continue  # any two numbers, as torch's Rprop
         if key in ("betas", "nus"):
             top = ")" if key == "betas" else "]"
             for i, v in enumerate(value):

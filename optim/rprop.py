@@ -21,7 +21,7 @@ class Rprop(FirstOrderOptimizer):
         θ ← θ − sign(g)·Δ,   g′ ← g
     """
 
-    _checked_options = ("lr", "etas")
+    _checked_options = ("lr", "etas", "step_sizes")  # step_sizes: two numbers (torch checks nothing)
 
     def __init__(
         self,

@@ -1,6 +1,7 @@
 """The Optimizer contract: parameter groups, lazy state, zero_grad, closures, validation, no graph building."""
 
 import collections
+import re
 
 import numpy as np
 import pytest
@@ -218,6 +219,46 @@ INVALID = [
 def test_invalid_hyperparameters_raise_value_error_naming_the_optimiser(cls, kw, match):
     with pytest.raises(ValueError, match=match.replace("(", r"\(").replace(")", r"\)")):
         cls([param(1.0)], **kw)
+
+
+PAIRS = [
+    (optim.Adam, "betas", "(beta1, beta2)"),
+    (optim.AdamW, "betas", "(beta1, beta2)"),
+    (optim.Adamax, "betas", "(beta1, beta2)"),
+    (optim.NAdam, "betas", "(beta1, beta2)"),
+    (optim.RAdam, "betas", "(beta1, beta2)"),
+    (optim.QHAdam, "betas", "(beta1, beta2)"),
+    (optim.QHAdam, "nus", "(nu1, nu2)"),
+    (optim.Lion, "betas", "(beta1, beta2)"),
+    (optim.Rprop, "etas", "(etaminus, etaplus)"),
+    (optim.Rprop, "step_sizes", "(min_step_size, max_step_size)"),
+    (optim.Adafactor, "eps", "(eps1, eps2)"),
+]
+
+
+@pytest.mark.parametrize("cls, key, items", PAIRS, ids=[f"{c.__name__}-{k}" for c, k, _ in PAIRS])
+@pytest.mark.parametrize("length", [0, 1, 3])
+def test_a_pair_option_of_the_wrong_length_raises_value_error_naming_it(cls, key, items, length):
+    value = (1e-3, 0.5, 0.9)[:length] if key != "etas" else (0.5, 1.2, 1.5)[:length]
+    expected = rf"{cls.__name__}: {key} must be a tuple of 2 values {re.escape(items)}, got {length}: "
+    with pytest.raises(ValueError, match=expected) as err:
+        cls([param(1.0)], **{key: value})
+    assert isinstance(err.value, IndexError)  # what torch raises for a short pair (tuple index out of range)
+    with pytest.raises(ValueError, match=rf"{cls.__name__}: {key} must be a tuple of 2 values"):
+        cls([param(1.0)], **{key: list(value)})
+
+
+@pytest.mark.parametrize("cls, key, items", PAIRS, ids=[f"{c.__name__}-{k}" for c, k, _ in PAIRS])
+def test_a_groups_own_pair_option_of_the_wrong_length_is_rejected(cls, key, items):
+    good = cls([param(1.0)]).defaults[key]
+    opt = cls([{"params": [param(1.0)], key: list(good)}])  # a list of two is fine, kept as a tuple
+    assert opt.param_groups[0][key] == good
+    with pytest.raises(ValueError, match=rf"{cls.__name__}: parameter group's {key} must be a tuple of 2 values"):
+        cls([{"params": [param(1.0)], key: good[:1]}])
+    with pytest.raises(ValueError, match=rf"parameter group's {key} must be a tuple of 2 values"):
+        opt.add_param_group({"params": [param(2.0)], key: good + good[:1]})
+    with pytest.raises(ValueError, match=rf"parameter group's {key} must be a tuple of 2 values"):
+        opt.add_param_group({"params": [param(2.0)], key: 0.5})
 
 
 @pytest.mark.parametrize("cls", [optim.LBFGS, optim.BFGS, optim.ConjugateGradient, optim.Newton])

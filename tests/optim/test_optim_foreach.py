@@ -97,3 +97,20 @@ def test_foreach_trains_a_model_like_the_loop():
         return loss.item()
 
     assert train(None) == train(False)
+
+
+def test_a_state_tensor_of_the_same_size_but_another_shape_is_refused():
+    """Laid end to end, a (20,) buffer for a (5, 4) parameter would fit the flat update; it is refused, as
+    load_state_dict refuses it."""
+    params, opt = _run(True, dict(lr=0.01), steps=2)
+    opt.state[params[0]]["exp_avg"] = autograd.tensor(opt.state[params[0]]["exp_avg"].array.reshape(-1).copy())
+    for p in params:
+        p.grad = autograd.tensor(np.ones(p.shape, dtype=np.float32))
+    with pytest.raises(ValueError, match=r"state\['exp_avg'\] of the group's parameter 0 .* has shape \(20,\), but "
+                                         r"it must be \(5, 4\)"):
+        opt.step()
+    saved = opt.state_dict()
+    fresh = [autograd.tensor(p.array.copy(), requires_grad=True) for p in params]
+    with pytest.raises(ValueError, match=r"state\[0\]\['exp_avg'\] of parameter 0 \(group 0, position 0\) has shape "
+                                         r"\(20,\) and dtype float32, expected shape \(5, 4\)"):
+        optim.Adam(fresh, foreach=True).load_state_dict(saved)

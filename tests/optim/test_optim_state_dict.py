@@ -162,3 +162,214 @@ def test_round_trip_through_nn_save_and_load(cls, kw, tmp_path):
 
     for a, b in zip(straight, fresh, strict=True):
         np.testing.assert_array_equal(a.array, b.array)
+
+
+# -- load_state_dict checks every state entry against its parameter before accepting any -------------------------
+
+
+def copy_of(sd):
+    """A state dict whose per-parameter dicts (and lists) may be edited without touching the optimiser it came from
+    (``state_dict()`` hands them out by reference, as torch's)."""
+    state = {k: {sk: list(sv) if isinstance(sv, list) else sv for sk, sv in s.items()} for k, s in sd["state"].items()}
+    return {"state": state, "param_groups": [dict(g) for g in sd["param_groups"]]}
+
+
+def square_params(dtype=np.float32):
+    """A (2, 2) and a (3,) parameter."""
+    return [autograd.tensor(np.array([[0.3, -0.2], [0.1, 0.5]], dtype=dtype), requires_grad=True),
+            autograd.tensor(np.array([0.2, -0.1, 0.05], dtype=dtype), requires_grad=True)]
+
+
+def stepped(cls, kw, params, steps=2):
+    opt = cls(params, **kw)
+    for k in range(steps):
+        for p in params:
+            p.grad = autograd.tensor(np.tanh(p.array + 0.1 * k).astype(p.dtype))
+        opt.step()
+    return opt
+
+
+def assert_untouched(opt, params, before):
+    """A load that raised left the optimiser as it was."""
+    assert set(opt.state) == set(before)
+    for p in params:
+        for key, value in before[p].items():
+            np.testing.assert_array_equal(opt.state[p][key].array, value)
+
+
+def snapshot(opt):
+    return {p: {k: v.array.copy() for k, v in s.items()} for p, s in opt.state.items()}
+
+
+@pytest.mark.parametrize("foreach", [False, True])
+@pytest.mark.parametrize("bad_shape", [(3,), (4,), (2, 2, 1)])
+def test_a_state_tensor_of_another_shape_is_rejected_naming_it(foreach, bad_shape):
+    saved = copy_of(stepped(optim.Adam, dict(foreach=foreach), square_params()).state_dict())
+    saved["state"][0]["exp_avg"] = autograd.tensor(np.zeros(bad_shape, dtype=np.float32))
+    params = square_params()
+    opt = stepped(optim.Adam, dict(foreach=foreach), params, steps=1)
+    before = snapshot(opt)
+    with pytest.raises(ValueError) as err:
+        opt.load_state_dict(saved)
+    message = str(err.value)
+    for part in ("Adam.load_state_dict", "state[0]['exp_avg']", "parameter 0 (group 0, position 0)",
+                 f"shape {bad_shape}", "expected shape (2, 2)", "same parameters"):
+        assert part in message, (part, message)
+    assert_untouched(opt, params, before)
+
+
+@pytest.mark.parametrize("cls, kw", OPTIMISERS[:14], ids=IDS[:14])
+def test_every_first_order_state_tensor_is_checked_against_its_parameter(cls, kw):
+    saved = stepped(cls, kw, square_params()).state_dict()
+    entries = [(i, key, value) for i, s in saved["state"].items() for key, value in s.items()]
+    assert entries
+    for i, key, value in entries:
+        bad = copy_of(saved)
+        shape = value.shape + (2,)  # a buffer with one dim too many; a scalar (step, eta, mu...) that is a vector
+        bad["state"][i][key] = autograd.tensor(np.zeros(shape, dtype=np.float32))
+        with pytest.raises(ValueError, match=rf"{cls.__name__}\.load_state_dict: state\[{i}\]\['{key}'\]"):
+            cls(square_params(), **kw).load_state_dict(bad)
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.bool_, np.complex64])
+def test_a_state_buffer_of_another_dtype_kind_is_rejected(dtype):
+    saved = copy_of(stepped(optim.Adam, dict(foreach=True), square_params()).state_dict())
+    buffer = np.zeros(3, dtype=dtype)  # (a Tensor cannot be complex; a state dict may hold numpy arrays too)
+    saved["state"][1]["exp_avg_sq"] = buffer if buffer.dtype.kind == "c" else autograd.tensor(buffer)
+    with pytest.raises(ValueError) as err:
+        optim.Adam(square_params(), foreach=True).load_state_dict(saved)
+    message = str(err.value)
+    for part in ("Adam.load_state_dict", "state[1]['exp_avg_sq']", "(group 0, position 1)",
+                 f"dtype {np.dtype(dtype)}", "float32"):
+        assert part in message, (part, message)
+
+
+def test_float_state_of_another_precision_is_still_cast():
+    saved = stepped(optim.Adam, {}, square_params(np.float64)).state_dict()
+    params = square_params(np.float32)
+    opt = optim.Adam(params)
+    opt.load_state_dict(saved)
+    assert opt.state[params[0]]["exp_avg"].dtype == np.float32
+
+
+@pytest.mark.parametrize("step", ["3", True, None, [3.0], -1.0, float("nan"), np.zeros(3, np.float32),
+                                  np.array(3 + 0j)])
+def test_a_step_of_the_wrong_type_or_value_is_rejected(step):
+    saved = copy_of(stepped(optim.Adam, {}, square_params()).state_dict())
+    saved["state"][1]["step"] = step if not isinstance(step, np.ndarray) or step.dtype.kind == "c" else (
+        autograd.tensor(step))
+    with pytest.raises(ValueError, match=r"Adam\.load_state_dict: state\[1\]\['step'\] of parameter 1 "
+                                         r"\(group 0, position 1\)"):
+        optim.Adam(square_params()).load_state_dict(saved)
+
+
+@pytest.mark.parametrize("step", [2, 2.0, np.int64(2), np.float32(2), np.array(2), np.array(2.0, np.float32)])
+def test_a_numeric_step_loads_as_torch_loads_it(step):
+    """torch's older checkpoints keep ``step`` as a Python number; it becomes a float scalar tensor, and the run
+    continues as from the float tensor state_dict() writes."""
+    reference = stepped(optim.Adam, {}, square_params())
+    saved = copy_of(reference.state_dict())
+    for s in saved["state"].values():
+        s["step"] = autograd.tensor(step) if isinstance(step, np.ndarray) else step
+    params = square_params()
+    opt = optim.Adam(params)
+    opt.load_state_dict(saved)
+    assert opt.state[params[0]]["step"].dtype.kind == "f" and opt.state[params[0]]["step"].shape == ()
+    expected = square_params()
+    resumed = optim.Adam(expected)
+    resumed.load_state_dict(reference.state_dict())
+    for o, ps in ((opt, params), (resumed, expected)):
+        for p in ps:
+            p.grad = autograd.tensor(np.ones(p.shape, dtype=np.float32))
+        o.step()
+    for p, q in zip(params, expected, strict=True):
+        np.testing.assert_array_equal(p.array, q.array)
+
+
+@pytest.mark.parametrize("cls, kw, key", [(optim.ASGD, dict(lr=0.05), "eta"), (optim.ASGD, dict(lr=0.05), "mu"),
+                                          (optim.NAdam, dict(lr=0.05), "mu_product")])
+def test_scalar_state_loads_as_a_tensor_or_a_number_but_not_as_a_vector(cls, kw, key):
+    reference = stepped(cls, kw, square_params())
+    saved = copy_of(reference.state_dict())
+    for s in saved["state"].values():
+        s[key] = float(s[key].item())
+    params = square_params()
+    opt = cls(params, **kw)
+    opt.load_state_dict(saved)
+    assert opt.state[params[0]][key].shape == ()
+    saved["state"][0][key] = autograd.tensor(np.ones((2, 2), dtype=np.float32))  # the parameter's shape: still wrong
+    with pytest.raises(ValueError, match=rf"state\[0\]\['{key}'\].*is a scalar"):
+        cls(square_params(), **kw).load_state_dict(saved)
+
+
+def test_adafactors_factored_state_is_checked_per_dims():
+    saved = stepped(optim.Adafactor, {}, square_params()).state_dict()
+    assert saved["state"][0]["row_var"].shape == (2, 1) and saved["state"][0]["col_var"].shape == (1, 2)
+    bad = copy_of(saved)
+    bad["state"][0]["row_var"] = autograd.tensor(np.zeros((1, 2), dtype=np.float32))  # col_var's shape
+    with pytest.raises(ValueError, match=r"state\[0\]\['row_var'\].*shape \(1, 2\).*expected shape \(2, 1\)"):
+        optim.Adafactor(square_params()).load_state_dict(bad)
+    swapped = copy_of(saved)  # the (2, 2) parameter's state given to the (3,) one: row_var for a vector
+    swapped["state"] = {0: swapped["state"][1], 1: swapped["state"][0]}
+    with pytest.raises(ValueError, match=r"state\[0\]\['variance'\].*2 or more dims"):
+        optim.Adafactor(square_params()).load_state_dict(swapped)
+
+
+@pytest.mark.parametrize("cls, kw, key, sequence", [
+    (optim.LBFGS, dict(lr=0.5, max_iter=3, history_size=4), "d", False),
+    (optim.LBFGS, dict(lr=0.5, max_iter=3, history_size=4), "prev_flat_grad", False),
+    (optim.LBFGS, dict(lr=0.5, max_iter=3, history_size=4), "old_dirs", True),
+    (optim.LBFGS, dict(lr=0.5, max_iter=3, history_size=4), "old_stps", True),
+    (optim.BFGS, dict(max_iter=3), "inv_hessian", False),
+    (optim.ConjugateGradient, dict(max_iter=3), "d", False),
+    (optim.Newton, dict(max_iter=1), "prev_flat_grad", False),
+])
+def test_closure_optimisers_flat_state_is_checked_against_all_the_elements(cls, kw, key, sequence):
+    params, opt = run(cls, kw, 2)  # a (2, 3) and a (3,) parameter: 9 elements
+    saved = opt.state_dict()
+    value = saved["state"][0][key]
+    good = value[-1] if sequence else value
+    assert good.shape in ((9,), (9, 9))
+    bad = copy_of(saved)
+    wrong = autograd.tensor(np.zeros(tuple(n - 1 for n in good.shape)))
+    bad["state"][0][key] = [good, wrong] if sequence else wrong
+    where = rf"state\[0\]\['{key}'\]" + (r"\[1\]" if sequence else "")
+    with pytest.raises(ValueError, match=rf"{cls.__name__}\.load_state_dict: {where} .*expected shape \(9"):
+        cls(make_params(), **kw).load_state_dict(bad)
+    integer = copy_of(saved)
+    integer["state"][0][key] = autograd.tensor(np.zeros(good.shape, dtype=np.int64))
+    if sequence:
+        integer["state"][0][key] = [integer["state"][0][key]]
+    with pytest.raises(ValueError, match=r"dtype int64"):
+        cls(make_params(), **kw).load_state_dict(integer)
+    counters = copy_of(saved)
+    counters["state"][0]["n_iter"] = "2"
+    with pytest.raises(ValueError, match=r"state\[0\]\['n_iter'\] .* is a str"):
+        cls(make_params(), **kw).load_state_dict(counters)
+
+
+def test_group_count_and_size_mismatches_use_torchs_words():
+    _, opt = run(optim.Adam, {}, 1)
+    with pytest.raises(ValueError, match="loaded state dict has a different number of parameter groups: 1 saved, 2"):
+        optim.Adam([{"params": make_params()[:1]}, {"params": make_params()[1:]}]).load_state_dict(opt.state_dict())
+    with pytest.raises(ValueError, match="loaded state dict contains a parameter group that doesn't match the size "
+                                         "of optimizer's group: group 0 has 2 parameters in the state dict, 1 in"):
+        optim.Adam(make_params()[:1]).load_state_dict(opt.state_dict())
+
+
+def test_state_for_a_parameter_no_group_lists_is_rejected():
+    _, opt = run(optim.Adam, {}, 1)
+    saved = copy_of(opt.state_dict())
+    saved["state"][5] = saved["state"].pop(1)
+    with pytest.raises(ValueError, match=r"state for parameter 5, which none of its parameter groups lists"):
+        optim.Adam(make_params()).load_state_dict(saved)
+
+
+@pytest.mark.parametrize("cls, key, value", [(optim.Adam, "betas", [0.9]), (optim.QHAdam, "nus", (0.7, 1.0, 1.0)),
+                                             (optim.Rprop, "step_sizes", 1e-6)])
+def test_a_loaded_pair_option_of_the_wrong_length_is_rejected(cls, key, value):
+    _, opt = run(cls, {}, 1)
+    saved = copy_of(opt.state_dict())
+    saved["param_groups"][0][key] = value
+    with pytest.raises(ValueError, match=rf"{cls.__name__}\.load_state_dict: group 0's {key} must be a tuple of 2"):
+        cls(make_params()).load_state_dict(saved)

@@ -155,6 +155,85 @@ def test_loads_a_torch_state_dict():
     np.testing.assert_allclose(ours.array, theirs.detach().numpy(), rtol=1e-6)
 
 
+def from_torch(value):
+    """A torch state entry as a state dict for us holds it: tensors as our tensors, lists element by element."""
+    if isinstance(value, torch.Tensor):
+        return autograd.tensor(value.detach().numpy().copy())
+    if isinstance(value, list):
+        return [from_torch(v) for v in value]
+    return value
+
+
+def torch_state_dict(opt):
+    saved = opt.state_dict()
+    return {"state": {i: {k: from_torch(v) for k, v in s.items()} for i, s in saved["state"].items()},
+            "param_groups": saved["param_groups"]}
+
+
+@pytest.mark.parametrize("name, kw", CONFIGS, ids=[f"{n}-{i}" for i, (n, _) in enumerate(CONFIGS)])
+def test_every_torch_state_dict_passes_the_checks_and_resumes(name, kw):
+    """load_state_dict checks each state entry's shape, dtype and type: a torch checkpoint of every first-order
+    optimiser passes them, and the run goes on as torch's does."""
+    init = [np.random.default_rng(1).standard_normal(s).astype(np.float32) for s in SHAPES]
+    theirs = [torch.tensor(x.copy(), requires_grad=True) for x in init]
+    their_opt = getattr(torch.optim, name)(theirs, **kw)
+    for k in range(4):
+        for t, off in zip(theirs, OFFSETS, strict=True):
+            t.grad = torch.from_numpy(pseudo_grad(t.detach().numpy(), off, k))
+        their_opt.step()
+    ours = [autograd.tensor(t.detach().numpy().copy(), requires_grad=True) for t in theirs]
+    our_opt = getattr(optim, name)(ours, **kw)
+    our_opt.load_state_dict(torch_state_dict(their_opt))
+    for k in range(4, 10):
+        for p, t, off in zip(ours, theirs, OFFSETS, strict=True):
+            g = pseudo_grad(p.array, off, k)
+            p.grad, t.grad = autograd.tensor(g), torch.from_numpy(g.copy())
+        our_opt.step()
+        their_opt.step()
+    for p, t in zip(ours, theirs, strict=True):
+        np.testing.assert_allclose(p.array, t.detach().numpy(), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("line_search_fn", [None, "strong_wolfe"])
+def test_a_torch_lbfgs_state_dict_passes_the_checks_and_resumes(line_search_fn):
+    """torch's LBFGS keeps 0-d tensors (ro, al, H_diag) and n-vectors (d, old_dirs...): all accepted."""
+    kw = dict(lr=1 if line_search_fn else 0.002, max_iter=5, history_size=5, line_search_fn=line_search_fn)
+    theirs = torch.tensor([-1.5, 2.0], dtype=torch.float64, requires_grad=True)
+    their_opt = torch.optim.LBFGS([theirs], **kw)
+
+    def closure(opt, x):
+        def run():
+            opt.zero_grad()
+            loss = rosenbrock(x)
+            loss.backward()
+            return loss
+
+        return run
+
+    for _ in range(2):
+        their_opt.step(closure(their_opt, theirs))
+    ours = autograd.tensor(theirs.detach().numpy().copy(), requires_grad=True)
+    our_opt = optim.LBFGS([ours], **kw)
+    saved = torch_state_dict(their_opt)
+    assert isinstance(saved["state"][0]["ro"][0], autograd.Tensor) and saved["state"][0]["d"].shape == (2,)
+    our_opt.load_state_dict(saved)
+    for _ in range(2):
+        our_opt.step(closure(our_opt, ours))
+        their_opt.step(closure(their_opt, theirs))
+    np.testing.assert_allclose(ours.array, theirs.detach().numpy(), rtol=1e-7)
+
+
+@pytest.mark.parametrize("name, key", [("Adam", "betas"), ("AdamW", "betas"), ("Adamax", "betas"), ("NAdam", "betas"),
+                                       ("RAdam", "betas"), ("Rprop", "etas"), ("Adafactor", "eps")])
+def test_a_short_pair_raises_what_torch_raises_too(name, key):
+    value = (0.9,) if key != "etas" else (0.5,)
+    with pytest.raises(IndexError):
+        getattr(torch.optim, name)([torch.tensor([1.0], requires_grad=True)], **{key: value})
+    with pytest.raises(IndexError, match=f"{name}: {key} must be a tuple of 2 values") as err:
+        getattr(optim, name)([autograd.tensor([1.0], requires_grad=True)], **{key: value})
+    assert isinstance(err.value, ValueError)
+
+
 SCHEDULERS = [
     ("LambdaLR", dict(lr_lambda=lambda e: 0.95**e + 0.01 * e)),
     ("MultiplicativeLR", dict(lr_lambda=lambda e: 0.9 if e % 3 else 1.05)),
