@@ -9,13 +9,14 @@ every edge once.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
+from ..engine import topological_order
 from ..function import Function
 from ..tensor import Tensor
 from ._graph import GraphWalk, TensorKey, is_scalar_graph_node, local_derivatives, tensor_key, vjp
@@ -47,12 +48,25 @@ class GraphPath:
 def paths(output: Tensor, input: Tensor, max_paths: int = 100_000) -> list[GraphPath]:
     """Every path from ``input`` to ``output`` along differentiable edges, in a fixed order.
 
-    Their values sum to ∂output/∂input. An op that uses a tensor twice (``x * x``) gives two paths. Listing paths
-    takes time exponential in depth; past ``max_paths`` this raises, and ``path_stats`` counts them instead.
+    Their values sum to ∂output/∂input. An op that uses a tensor twice (``x * x``) gives two paths. The paths are
+    counted first (as in ``path_stats``): past ``max_paths`` this raises a ValueError before listing any, since their
+    number grows exponentially with depth. Listing costs time in proportion to the paths' total length (one path of
+    a million edges is fine); each op's local derivatives are computed once.
     """
-    walk = GraphWalk(output)
+    ops = _ops(output)
+    if not isinstance(input, Tensor):
+        raise TypeError(f"paths: expected the input Tensor, got {type(input).__name__}")
     target = tensor_key(input)
-    leads = _leads_to(walk, target)
+    if tensor_key(output) == target:
+        return [_graph_path([output], [], [])]
+    ways, into = _ways_from(ops, target)
+    total = 0 if output.grad_fn is None else ways.get(id(output.grad_fn), 0)
+    if total > max_paths:
+        raise ValueError(f"paths: {total:,} paths lead from the input to the output, more than max_paths="
+                         f"{max_paths:,}; path_stats(output, [input]) counts them without listing them, or raise "
+                         "max_paths")
+    if total == 0:
+        return []
     derivs: dict[int, list[float | None] | None] = {}
 
     def factors_of(node: Function) -> list[float | None] | None:
@@ -61,41 +75,82 @@ def paths(output: Tensor, input: Tensor, max_paths: int = 100_000) -> list[Graph
         return derivs[id(node)]
 
     found: list[GraphPath] = []
-    # Depth-first from the output with an explicit stack (deep graphs), inputs pushed in reverse to pop in order.
-    # Each entry: the tensor reached, and the path so far as (tensor, op, factor) steps from the output.
-    stack: list[tuple[Tensor, tuple]] = [(output, ())]
+    # Depth-first from the output without recursion (a chain may be a million ops deep): one (op, its derivatives,
+    # iterator over its arguments) per level, and the current path from the output kept in three lists that grow
+    # and shrink by one step, so a path is copied once, when it reaches the input.
+    path_nodes: list[Tensor] = [output]
+    path_ops: list[Function] = []
+    path_factors: list[float | None] = []
+    stack = [(output.grad_fn, factors_of(output.grad_fn), iter(into[id(output.grad_fn)]))]
     while stack:
-        t, steps = stack.pop()
-        if tensor_key(t) == target:
-            nodes = (t,) + tuple(s[0] for s in reversed(steps))
-            ops = tuple(s[1] for s in reversed(steps))
-            fs = tuple(s[2] for s in reversed(steps))
-            scalar = all(f is not None for f in fs)
-            found.append(GraphPath(nodes, ops, fs if scalar else None, math.prod(fs) if scalar else None))
-            if len(found) > max_paths:
-                raise ValueError(f"paths: more than {max_paths} paths from the input to the output; use "
-                                 "path_stats(output) to count them, or raise max_paths")
+        node, local, it = stack[-1]
+        step = next(it, None)
+        if step is None:  # every argument of this op walked: back up one step
+            stack.pop()
+            if path_ops:
+                path_nodes.pop()
+                path_ops.pop()
+                path_factors.pop()
             continue
-        node = t.grad_fn
-        if node is None:
-            continue
-        local = factors_of(node)
-        for i in reversed(range(len(node.args))):
-            a = node.args[i]
-            if node.needs_input_grad[i] and (tensor_key(a) == target or id(a.grad_fn) in leads):
-                stack.append((a, steps + ((t, node, None if local is None else local[i]),)))
+        i, a, producer = step
+        path_nodes.append(a)
+        path_ops.append(node)
+        path_factors.append(None if local is None else local[i])
+        if producer is None:  # reached the input
+            found.append(_graph_path(path_nodes, path_ops, path_factors))
+            path_nodes.pop()
+            path_ops.pop()
+            path_factors.pop()
+        else:
+            stack.append((producer, factors_of(producer), iter(into[id(producer)])))
     return found
 
 
-def _leads_to(walk: GraphWalk, target: TensorKey) -> set[int]:
-    """The ops from whose outputs a differentiable path leads back to the ``target`` tensor."""
-    leads: set[int] = set()
-    for node in reversed(walk.ops):  # inputs' producers first
-        for a, needed in zip(node.args, node.needs_input_grad):
-            if needed and (tensor_key(a) == target or (a.grad_fn is not None and id(a.grad_fn) in leads)):
-                leads.add(id(node))
-                break
-    return leads
+def _ops(output: Tensor) -> list[Function]:
+    """The ops reachable from ``output``, newest first (``GraphWalk(output).ops``, without its map of tensors)."""
+    if not isinstance(output, Tensor):
+        raise TypeError(f"viz: expected the output Tensor of a computation, got {type(output).__name__}")
+    return topological_order([output.grad_fn]) if output.grad_fn is not None else []
+
+
+def _graph_path(nodes: list[Tensor], ops: list[Function], factors: list[float | None]) -> GraphPath:
+    """The path from steps listed output first."""
+    fs = tuple(reversed(factors))
+    scalar = all(f is not None for f in fs)
+    return GraphPath(tuple(reversed(nodes)), tuple(reversed(ops)), fs if scalar else None,
+                     math.prod(fs) if scalar else None)
+
+
+def _key(a: Any, producer: Function | None, nr: int) -> TensorKey:
+    """The key of an op's argument: by the producer recorded when the op ran (``next_functions``), which stays right
+    after an in-place op gives the tensor object a newer history."""
+    return ("out", id(producer), nr) if producer is not None else ("leaf", id(a))
+
+
+def _ways_from(ops: list[Function], target: TensorKey) -> tuple[dict[int, int], dict[int, list[tuple]]]:
+    """The ops that differentiable paths from the ``target`` tensor reach, by id: how many paths reach each, and
+    the arguments a path into it continues through, as (position, tensor, its producer, or None for the target).
+
+    One pass, inputs' producers first: an op's count is the sum over its differentiable arguments of 1 (the target
+    itself, where a path stops) or their producer's count.
+    """
+    ways: dict[int, int] = {}
+    into: dict[int, list[tuple]] = {}
+    for node in reversed(ops):
+        n = 0
+        steps = []
+        for i, (a, (producer, nr), needed) in enumerate(zip(node.args, node.next_functions, node.needs_input_grad)):
+            if not needed:
+                continue
+            if _key(a, producer, nr) == target:
+                n += 1
+                steps.append((i, a, None))
+            elif producer is not None and id(producer) in ways:
+                n += ways[id(producer)]
+                steps.append((i, a, producer))
+        if n:
+            ways[id(node)], into[id(node)] = n, steps
+    return ways, into
 
 
 @dataclass(frozen=True)
@@ -122,25 +177,30 @@ def path_stats(output: Tensor, inputs: list[Tensor] | None = None) -> PathStats:
     """Count the paths into ``output`` by dynamic programming (no listing), so deep graphs are fine.
 
     paths(t) = Σ over the edges t → op of paths(op's output), with paths(output) = 1: one pass over the graph in
-    backward order, like backprop itself, but adding counts instead of multiplying derivatives.
+    backward order, like backprop itself, but adding counts instead of multiplying derivatives (Python ints: no
+    overflow however many there are). Time and memory are linear in the size of the graph.
     """
-    walk = GraphWalk(output)
+    ops = _ops(output)
     count: dict[TensorKey, int] = {tensor_key(output): 1}
+    keep = set() if inputs is None else {tensor_key(t) for t in inputs}
     leaves: dict[TensorKey, Tensor] = {}
     edges = 0
-    for node in walk.ops:
-        through = sum(count.get(("out", id(node), i), 0) for i in range(len(node.output_meta)))
-        for a, needed in zip(node.args, node.needs_input_grad):
+    for node in ops:
+        through = 0
+        for i in range(len(node.output_meta)):  # complete now: every consumer is newer, so came earlier
+            key = ("out", id(node), i)
+            through += count.get(key, 0) if key in keep else count.pop(key, 0)
+        for a, (producer, nr), needed in zip(node.args, node.next_functions, node.needs_input_grad):
             if not needed:
                 continue
             edges += 1
-            key = tensor_key(a)
+            key = _key(a, producer, nr)
             count[key] = count.get(key, 0) + through
-            if a.grad_fn is None:
+            if producer is None:
                 leaves.setdefault(key, a)
     chosen = list(leaves.values()) if inputs is None else list(inputs)
     per_input = tuple((t, count.get(tensor_key(t), 0)) for t in chosen)
-    return PathStats(sum(n for _, n in per_input), edges, len(walk.ops), per_input)
+    return PathStats(sum(n for _, n in per_input), edges, len(ops), per_input)
 
 
 @dataclass(frozen=True)
@@ -182,22 +242,75 @@ def backward_steps(output: Tensor, grad_output: Any = None) -> Iterator[Backward
 
     The ops come in the order ``backward()`` visits them (reverse topological, output first). Each op is re-run on
     detached copies of its inputs and differentiated there, so this works after ``backward()`` freed the graph.
-    After the last step, ``step.adjoint(leaf)`` equals the gradient ``backward()`` would give ``leaf``.
+    After the last step, ``step.adjoint(leaf)`` equals the gradient ``backward()`` would give ``leaf``. A step's
+    ``adjoints`` is a view of the sweep's history at that step, not a copy: the whole sweep is linear in graph size.
     """
     walk = GraphWalk(output)
     seed = np.ones(output.shape, dtype=output.dtype) if grad_output is None else np.asarray(
         grad_output.array if isinstance(grad_output, Tensor) else grad_output, dtype=output.dtype)
-    adjoints: dict[TensorKey, np.ndarray] = {tensor_key(output): seed}
+    history = _AdjointHistory(tensor_key(output), seed)
     index = 0
     for node in walk.ops:
-        grad_outputs = tuple(adjoints.get(("out", id(node), i)) for i in range(len(node.output_meta)))
+        grad_outputs = tuple(history.latest(("out", id(node), i)) for i in range(len(node.output_meta)))
         if all(g is None for g in grad_outputs):
             continue  # nothing differentiable flows into this op, as in the engine
         grad_inputs = vjp(node, grad_outputs)
-        for a, g in zip(node.args, grad_inputs):
+        for a, (producer, nr), g in zip(node.args, node.next_functions, grad_inputs):
             if g is not None:
-                key = tensor_key(a)
-                # A new array, never +=: earlier steps keep the adjoints they showed.
-                adjoints[key] = g if key not in adjoints else adjoints[key] + g
-        yield BackwardStep(index, node, grad_outputs, tuple(grad_inputs), MappingProxyType(dict(adjoints)))
+                history.add(_key(a, producer, nr), g, index)
+        yield BackwardStep(index, node, grad_outputs, tuple(grad_inputs), _AdjointsAt(history, index))
         index += 1
+
+
+class _AdjointHistory:
+    """Every value each tensor's adjoint took during the sweep, with the step that set it (the seed at step -1)."""
+
+    def __init__(self, key: TensorKey, seed: np.ndarray) -> None:
+        self.steps: dict[TensorKey, list[int]] = {key: [-1]}
+        self.values: dict[TensorKey, list[np.ndarray]] = {key: [seed]}
+        self.order: list[TensorKey] = [key]  # the keys in the order their adjoints appeared ...
+        self.first: list[int] = [-1]  # ... and the step of each: non-decreasing
+
+    def latest(self, key: TensorKey) -> np.ndarray | None:
+        values = self.values.get(key)
+        return None if values is None else values[-1]
+
+    def add(self, key: TensorKey, g: np.ndarray, step: int) -> None:
+        steps = self.steps.get(key)
+        if steps is None:
+            self.steps[key], self.values[key] = [step], [g]
+            self.order.append(key)
+            self.first.append(step)
+            return
+        values = self.values[key]
+        total = values[-1] + g  # a new array, never +=: earlier steps keep the adjoints they showed
+        if steps[-1] == step:  # a second edge into the same tensor in this step (x * x)
+            values[-1] = total
+        else:
+            steps.append(step)
+            values.append(total)
+
+
+class _AdjointsAt(Mapping):
+    """The adjoints as they stood after step ``step``: read from the history by bisection, so no step copies them."""
+
+    __slots__ = ("_history", "_step")
+
+    def __init__(self, history: _AdjointHistory, step: int) -> None:
+        self._history, self._step = history, step
+
+    def __getitem__(self, key: TensorKey) -> np.ndarray:
+        steps = self._history.steps.get(key)
+        j = -1 if steps is None else bisect_right(steps, self._step) - 1
+        if j < 0:
+            raise KeyError(key)
+        return self._history.values[key][j]
+
+    def __len__(self) -> int:
+        return bisect_right(self._history.first, self._step)
+
+    def __iter__(self) -> Iterator[TensorKey]:
+        return iter(self._history.order[:len(self)])
+
+    def __repr__(self) -> str:
+        return f"adjoints({dict(self)!r})"

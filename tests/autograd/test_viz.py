@@ -1,5 +1,6 @@
 """autograd.viz: drawing the graph, the sum over paths (lecture 003), stepping through backward, finding a renderer."""
 
+import math
 import os
 import shutil
 import time
@@ -162,6 +163,62 @@ def test_path_stats_counts_exponentially_many_paths_without_listing_them():
         viz.paths(y, x, max_paths=1000)
 
 
+def test_paths_on_a_50k_deep_chain_without_recursion_or_quadratic_copies():
+    x = leaf(np.ones(2), "x")  # arrays: no local derivatives to compute, so this is the walk alone
+    y = x
+    for _ in range(50_000):
+        y = y * 1.0001
+    stats = viz.path_stats(y)
+    assert (stats.paths, stats.edges, stats.ops) == (1, 50_000, 50_000) and stats.per_input == ((x, 1),)
+    (path,) = viz.paths(y, x)
+    assert len(path.nodes) == 50_001 and len(path.ops) == 50_000 and path.nodes[0] is x and path.nodes[-1] is y
+    assert path.ops[-1] is y.grad_fn and all(t.grad_fn is op for t, op in zip(path.nodes[1:], path.ops))
+    assert path.factors is None and path.value is None
+    assert viz.paths(y, path.nodes[25_000])[0].ops == path.ops[25_000:]  # from an intermediate tensor
+    s = leaf(1.0, "s")  # on numbers, each of the 2,000 steps has its factor
+    t = s
+    for _ in range(2_000):
+        t = t * 1.0001
+    (path,) = viz.paths(t, s)
+    assert path.factors == (1.0001,) * 2_000 and path.value == math.prod(path.factors)
+
+
+def diamonds(x, n):
+    """h -> h/2 + h/2, n times: 2**n paths, 4n edges (notebook 01's diamonds)."""
+    h = x
+    for _ in range(n):
+        h = 0.5 * h + 0.5 * h
+    return h
+
+
+def test_too_many_paths_raise_before_any_is_listed():
+    x = leaf(1.0, "x")
+    h = diamonds(x, 2_000)
+    stats = viz.path_stats(h, [x])
+    assert stats.paths == 2**2_000 and stats.edges == 8_000
+    with pytest.raises(ValueError, match=f"paths: {2**2_000:,} paths .* max_paths=100,000; path_stats"):
+        viz.paths(h, x)
+    small = diamonds(x, 10)
+    assert len(viz.paths(small, x, max_paths=1024)) == 1024  # the limit itself is allowed
+    with pytest.raises(ValueError, match="1,024 paths .* max_paths=1,023"):
+        viz.paths(small, x, max_paths=1023)
+    assert viz.paths(small, leaf(1.0)) == []  # no path from an unrelated tensor
+    (only,) = viz.paths(small, small)  # the output itself: one path of no steps
+    assert only.nodes == (small,) and only.ops == () and only.value == 1
+
+
+def test_paths_and_steps_follow_the_recorded_producer_after_an_in_place_op():
+    a = leaf(2.0, "a")
+    x = a * 2
+    y = x * 3  # uses x before the in-place change ...
+    x.add_(1)
+    z = y + x  # ... and after it: ∂z/∂a = 2·3 + 2·1 = 8
+    z.backward()
+    assert sorted(p.value for p in viz.paths(z, a)) == [2.0, 6.0] and a.grad.item() == 8.0
+    assert viz.path_stats(z).per_input == ((a, 2),)
+    assert list(viz.backward_steps(z))[-1].adjoint(a) == 8.0
+
+
 # ---- backward one step at a time -----------------------------------------------------------------------------------
 def test_backward_steps_on_the_lecture_graph_leave_grads_alone():
     a, b, c, d, e = lecture_graph()
@@ -169,6 +226,8 @@ def test_backward_steps_on_the_lecture_graph_leave_grads_alone():
     assert [s.node for s in steps] == [e.grad_fn, d.grad_fn, c.grad_fn]
     assert steps[0].adjoint(c) == 2.0 and steps[0].adjoint(d) == 3.0 and steps[0].adjoint(b) is None
     assert steps[1].adjoint(b) == 3.0 and steps[2].adjoint(b) == 5.0 and steps[2].adjoint(a) == 2.0
+    assert len(steps[0].adjoints) == 3 and len(steps[-1].adjoints) == 5  # e, c, d; then b and a
+    assert list(steps[0].adjoints) == [viz.explain.tensor_key(t) for t in (e, c, d)]
     assert a.grad is None and b.grad is None  # the real graph is untouched ...
     e.backward()  # ... and still works, and stepping works after backward freed the saved tensors
     assert [s.adjoint(b) for s in viz.backward_steps(e)][-1] == b.grad.item()
