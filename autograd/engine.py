@@ -32,7 +32,8 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None =
     roots, seeds = _seed(tensors, grad_tensors, "backward", create_graph)
     leaves = _run(roots, seeds, create_graph if retain_graph is None else retain_graph, create_graph)
     only = None if inputs is None else [inputs] if isinstance(inputs, Tensor) else list(inputs)
-    for leaf, g in leaves.items():
+    for leaf in list(leaves):
+        g = leaves.pop(leaf)  # (out of the dict, so that _own can tell whether anything else holds it)
         if only is None or any(leaf is t for t in only):
             _accumulate(leaf, g, create_graph)
 
@@ -177,12 +178,12 @@ def _accumulate(t: Tensor, g: Any, create_graph: bool) -> None:
         if r is not None:
             g = r if create_graph else r.array
     # (t._grad, not the checking t.grad: g has t's shape and dtype, as every gradient the sweep delivers)
-    if create_graph:  # a recorded gradient: kept with its history
-        t._grad = g if t._grad is None else t._grad + g
-    elif t._grad is not None:
-        t._grad = Tensor._make(t._grad.array + g)
-    else:
+    if t._grad is None and not create_graph:  # the first gradient, an array
         t._grad = Tensor._make(_own(g))
+    elif create_graph:  # a recorded gradient: kept with its history
+        t._grad = g if t._grad is None else t._grad + g
+    else:
+        t._grad = Tensor._make(t._grad.array + g)
 
 
 def _own(g: np.ndarray) -> np.ndarray:
@@ -190,8 +191,8 @@ def _own(g: np.ndarray) -> np.ndarray:
     references (the sweep's own result, as for every weight of an MLP) is adopted instead of copied — a copy of each
     gradient would add ~8% to the MLP benchmark's step. Anything shared (a view, an array a hook or another leaf
     holds, Add's one gradient for both inputs) is copied, since users change .grad in place."""
-    # references: the leaves dict, backward's and _accumulate's variables, this frame's g, getrefcount's argument
-    if g.__class__ is np.ndarray and g.base is None and g.flags.carray and sys.getrefcount(g) <= 5:
+    # references: backward's and _accumulate's variables, this frame's g, and getrefcount's own argument
+    if g.__class__ is np.ndarray and g.base is None and g.flags.carray and sys.getrefcount(g) <= 4:
         return g
     return np.array(g, order="C")
 
