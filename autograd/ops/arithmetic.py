@@ -158,11 +158,13 @@ class Cast(Op):
 
 
 class Clone(Op):
-    """z = a copied into new memory (in a's memory order, or in C order for ``contiguous``).   ∂z/∂a = 1."""
+    """z = a copied into new memory (in a's memory order if a is dense, else, and for ``contiguous``, in C order).
+    ∂z/∂a = 1."""
 
     @staticmethod
     def forward(ctx, a, order):
-        return np.array(a, order=order)
+        dense = a.flags.c_contiguous or a.flags.f_contiguous  # (an expanded or strided a is not: torch copies to C)
+        return np.array(a, order=order if dense else "C")
 
     @staticmethod
     def backward(ctx, grad):
@@ -215,6 +217,9 @@ def contiguous(a: Tensor) -> Tensor:
 
 def copy_from(dst: Tensor, src: Any) -> Tensor:
     """``src`` broadcast to ``dst``'s shape and cast to its dtype, in new memory: what ``dst.copy_(src)`` writes.
-    The gradient goes to src only: dst's old values are overwritten."""
+    dst's old values are overwritten, but, as in torch, dst keeps its history with a zero gradient."""
+    from .elementwise import where
+
     src = as_tensor(src)
-    return clone(src.broadcast_to(dst.shape) if src.shape != dst.shape else src).to(dst.dtype)
+    src = clone(src.broadcast_to(dst.shape) if src.shape != dst.shape else src).to(dst.dtype)
+    return where(np.ones(dst.shape, dtype=bool), src, dst)

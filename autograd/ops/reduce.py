@@ -221,11 +221,11 @@ def _select_extreme(x: Tensor, dim: int, keepdim: bool, arg: Any, result: Any) -
     from .shape import gather
     from .view import squeeze
 
+    if x.ndim == 0:  # dim 0 or -1 of a 0-d tensor: the value itself, at index 0 (as in torch)
+        norm_dims(dim, 0)
+        return result(x * 1, Tensor._make(np.asarray(0, dtype=np.int64)))
     (d,) = norm_dims(dim, x.ndim)
-    idx = Tensor._make(arg(x.array, axis=d, keepdims=True).astype(np.int64)) if x.ndim else Tensor._make(
-        np.asarray(0, dtype=np.int64))
-    if x.ndim == 0:
-        return result(x * 1, idx)
+    idx = Tensor._make(arg(x.array, axis=d, keepdims=True).astype(np.int64))
     values = gather(x, d, idx)
     if not keepdim:
         values, idx = squeeze(values, d), squeeze(idx, d)

@@ -70,6 +70,8 @@ class Expand(Op):
     @staticmethod
     def forward(ctx, x, shape):
         ctx.new_shape = shape
+        if np.size(x) == int(np.prod(shape)):  # nothing repeated (only new size-1 dims): a writable view, as in torch
+            return np.reshape(x, shape)
         return np.broadcast_to(x, shape)
 
     @staticmethod
@@ -89,7 +91,9 @@ class GetItem(Op):
     @staticmethod
     def forward(ctx, x, index):
         ctx.shape, ctx.index = x.shape, index
-        return np.asarray(x)[index]
+        out = np.asarray(x)[index]
+        # an advanced index copies; NumPy may lay the copy out in another order, torch's is contiguous
+        return out if np.may_share_memory(out, x) else np.ascontiguousarray(out)
 
     @staticmethod
     def backward(ctx, grad):
@@ -203,7 +207,8 @@ def replay_view(x: Any, view_fn: tuple) -> Any:
 # ---- functions ---------------------------------------------------------------------------------------------------
 def reshape(x: Any, shape: Sequence[int]) -> Tensor:
     shape = tuple(int(s) for s in shape)
-    return x if shape == tuple(x.shape) else Reshape.apply(x, shape)
+    # to its own shape: an array as it is; a Tensor's result is still a new view, as in torch
+    return x if shape == tuple(x.shape) and not isinstance(x, Tensor) else Reshape.apply(x, shape)
 
 
 def view(x: Tensor, shape: Sequence[int]) -> Tensor:
@@ -225,6 +230,8 @@ def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     if x.ndim == 0:
         return reshape(x, (1,))
     s, e = norm_dims((start_dim, end_dim), x.ndim)
+    if s == e:  # nothing to flatten: the input itself, as torch returns it
+        return x
     return reshape(x, x.shape[:s] + (int(np.prod(x.shape[s:e + 1])),) + x.shape[e + 1:])
 
 
@@ -257,6 +264,9 @@ def permute(x: Any, dims: Sequence[int]) -> Tensor:
 
 
 def transpose(x: Tensor, dim0: int, dim1: int) -> Tensor:
+    if x.ndim == 0:  # dims 0 and -1 of a 0-d tensor are the tensor itself, as in torch
+        norm_dims((dim0, dim1), 0)
+        return permute(x, ())
     d0, d1 = norm_dims((dim0, dim1), x.ndim)
     dims = list(range(x.ndim))
     dims[d0], dims[d1] = dims[d1], dims[d0]
@@ -272,7 +282,7 @@ def t(x: Tensor) -> Tensor:
 def broadcast_to(x: Any, shape: Sequence[int]) -> Tensor:
     x = x if isinstance(x, Tensor | np.ndarray) else as_tensor(x)
     shape = tuple(int(s) for s in shape)
-    if shape == tuple(x.shape):
+    if shape == tuple(x.shape) and not isinstance(x, Tensor):
         return x
     try:
         np.broadcast_shapes(x.shape, shape)
