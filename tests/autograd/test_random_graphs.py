@@ -1081,9 +1081,9 @@ READ_ONLY = "this tensor's memory is read-only"
 NO_GRAD = "does not require grad and does not have a grad_fn"
 HAZARD_ERRORS = ("modified by an inplace operation", READ_ONLY, MULTI_OUTPUT_VIEW)
 
-# KNOWN GAPS: where autograd differs from torch. The generator keeps drawing them; the checks tolerate each one in
-# the narrow form described here only, count it as a hypothesis event, and a strict xfail test at the end of this
-# file pins a minimal repro (when one is fixed, its test XPASSes: remove it and its tolerance here).
+# KNOWN GAPS: where autograd differed from torch when this test was written. All six found (below) have since been
+# fixed, and the pinned repros at the end of this file are plain tests now; the tolerances here stay narrow (each
+# counted as a hypothesis event) and may be removed one by one, checking that the default and a nightly run pass.
 # 1. copy_/fill_/zero_ cut the history of the tensor written into (torch keeps it, with a zero gradient): afterwards
 #    requires_grad is False in autograd (True in torch), a leaf gets .grad None (torch: zeros), and a loss that
 #    depends on nothing else does not require grad. Graphs with such a write (Graph.cuts) skip those comparisons.
@@ -1276,7 +1276,7 @@ def test_a_hand_written_graph_through_the_same_checks(hazard):
     check_graph(g)
 
 
-# ---- the known gaps, pinned (see KNOWN GAPS above; torch 2.13 passes each of these) --------------------------------
+# ---- the gaps it found, pinned (fixed; see KNOWN GAPS above; torch 2.13 passes each of these) ----------------------
 def _leaf(values):
     return autograd.tensor(values, dtype=autograd.float64, requires_grad=True)
 
