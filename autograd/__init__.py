@@ -9,8 +9,11 @@
     (6.0, 2.0, 5.0)
 """
 
+import numpy as _np
+
 from . import forward_ad, functional, graph
 from .anomaly import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
+from .device import DeviceError, device
 from .dtypes import (
     bool_ as bool,
 )
@@ -59,6 +62,19 @@ from .grad_mode import (
     set_grad_enabled,
 )
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .info import equal, is_complex, is_floating_point, is_nonzero, is_tensor, numel
+from .legacy import (
+    BoolTensor,
+    ByteTensor,
+    CharTensor,
+    DoubleTensor,
+    FloatTensor,
+    HalfTensor,
+    IntTensor,
+    LongTensor,
+    ShortTensor,
+    Variable,
+)
 from .ops import (
     abs,
     add,
@@ -130,10 +146,17 @@ from .ops import (
     var,
     where,
 )
-from .random import Generator, manual_seed
+from .random import Generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
+from .size import Size
 from .tensor import Tensor
 
+# torch's other names for the dtypes; ``dtype`` is their type, as torch.dtype (NumPy's, here)
+dtype = _np.dtype
 double = float64
 long = int64
+float = float32  # noqa: A001 (torch's names shadow Python's here, as they do in torch's namespace)
+half = float16
+int = int32  # noqa: A001
+short = int16
 
 __all__ = [name for name in dir() if not name.startswith("_")]

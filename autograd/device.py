@@ -4,7 +4,7 @@ moment a tensor would be put there."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 _KNOWN = ("cpu", "cuda", "mps", "xpu", "meta", "hip", "xla", "hpu", "mtia", "ipu", "vulkan", "privateuseone")
 
@@ -36,7 +36,8 @@ class device:  # noqa: N801 (torch's name)
         self.type, self.index = name, index
 
     def __repr__(self) -> str:
-        return f"device(type='{self.type}')" if self.index is None else f"device(type='{self.type}', index={self.index})"
+        index = "" if self.index is None else f", index={self.index}"
+        return f"device(type='{self.type}'{index})"
 
     def __str__(self) -> str:
         return self.type if self.index is None else f"{self.type}:{self.index}"
@@ -61,8 +62,14 @@ def check_device(where: Any, op: str) -> None:
     if isinstance(where, int) and not isinstance(where, bool):  # torch reads a bare index as a CUDA device
         where = device("cuda", where)
     if device(where).type != "cpu":
-        raise DeviceError(f"{op}: device '{device(where)}' is not available: pathgrad computes on the CPU with NumPy "
-                          "(use device='cpu', or leave device out)")
+        unavailable(where, op)
+
+
+def unavailable(where: Any, op: str) -> NoReturn:
+    if isinstance(where, int) and not isinstance(where, bool):
+        where = device("cuda", where)
+    raise DeviceError(f"{op}: device '{device(where)}' is not available: pathgrad computes on the CPU with NumPy "
+                      "(use device='cpu', or leave device out)")
 
 
 def is_device(value: Any) -> bool:

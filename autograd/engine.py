@@ -79,11 +79,11 @@ def _seed_one(op: str, i: int, t: Tensor, g: Any, create_graph: bool) -> Any:
         raise RuntimeError(f"{op}: element {i} of tensors does not require grad and does not have a grad_fn")
     if g is None and t.array.size != 1:
         raise RuntimeError(f"{op}: grad can be implicitly created only for scalar outputs; this output has "
-                           f"shape {t.shape}, so pass a gradient of that shape")
-    if g is not None and np.shape(g) != t.shape:
+                           f"shape {t.array.shape}, so pass a gradient of that shape")
+    if g is not None and np.shape(g) != t.array.shape:
         raise RuntimeError(f"{op}: mismatch in shape: gradient {i} has shape {np.shape(g)} and output {i} has "
-                           f"shape {t.shape}")
-    g = np.ones(t.shape, t.dtype) if g is None else g
+                           f"shape {t.array.shape}")
+    g = np.ones(t.array.shape, t.dtype) if g is None else g
     # recording, a gradient is a Tensor (a given one is kept: it may be differentiated); else an array
     return (g if isinstance(g, Tensor) else Tensor(g, dtype=t.dtype)) if create_graph else np.asarray(g, t.dtype)
 

@@ -18,7 +18,10 @@ from typing import Any
 import numpy as np
 
 from . import dtypes
+from .device import CPU, check_device, is_device, unavailable
+from .device import device as Device
 from .grad_mode import _state, enable_grad
+from .size import Size
 
 Shape = tuple[int, ...]
 
@@ -57,8 +60,8 @@ class Tensor:
 
     # ---- attributes -----------------------------------------------------------------------------------------------
     @property
-    def shape(self) -> Shape:
-        return self.array.shape
+    def shape(self) -> Size:
+        return tuple.__new__(Size, self.array.shape)  # a NumPy shape needs none of Size()'s checks (5x faster)
 
     @property
     def ndim(self) -> int:
@@ -69,8 +72,11 @@ class Tensor:
         return self.array.dtype
 
     @property
-    def device(self) -> str:
-        return "cpu"
+    def device(self) -> Device:
+        return CPU
+
+    is_cuda = False
+    is_cpu = True
 
     @property
     def data(self) -> Tensor:
@@ -119,8 +125,8 @@ class Tensor:
     def dim(self) -> int:
         return self.array.ndim
 
-    def size(self, dim: int | None = None) -> Shape | int:
-        return self.array.shape if dim is None else self.array.shape[dim]
+    def size(self, dim: int | None = None) -> Size | int:
+        return self.shape if dim is None else self.array.shape[dim]
 
     def numel(self) -> int:
         return int(self.array.size)
@@ -197,9 +203,11 @@ class Tensor:
             self._retains_grad = True
             self.register_hook(_RetainGrad(self))
 
-    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> Callable[[], None]:
+    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> Any:
         """Call ``hook(grad)`` when this tensor's gradient is computed; a returned tensor replaces the gradient.
-        Returns a function that removes the hook."""
+        Returns a ``RemovableHandle``: ``handle.remove()`` unregisters the hook."""
+        from .hooks import RemovableHandle
+
         if not self.requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self.grad_fn is None:
@@ -212,7 +220,7 @@ class Tensor:
                 node.output_hooks = {}
             hooks = node.output_hooks.setdefault(self._output_nr, [])
         hooks.append(hook)
-        return lambda: hook in hooks and hooks.remove(hook)
+        return RemovableHandle(hooks, hook=hook)
 
     def backward(self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False,
                  inputs: Sequence[Tensor] | None = None) -> None:
@@ -579,11 +587,27 @@ class Tensor:
             self._shared_counter()[0] += 1
 
     # ---- dtype and copies -----------------------------------------------------------------------------------------
-    def to(self, dtype: Any = None, *args: Any, **kwargs: Any) -> Tensor:
-        """``to(dtype)`` casts (differentiably); devices other than "cpu" are not supported."""
-        if isinstance(dtype, str) and dtype == "cpu":
-            dtype = kwargs.get("dtype")
-        return self if dtype is None else _ops.cast(self, dtypes.to_dtype(dtype))
+    def to(self, *args: Any, **kwargs: Any) -> Tensor:
+        """torch's three forms: ``to(dtype)``, ``to(device=None, dtype=None)``, ``to(other)`` (other's dtype), each
+        with ``non_blocking=False, copy=False``. Returns self when nothing changes, unless ``copy=True``. A dtype
+        change is differentiable; any device but the CPU raises ``DeviceError``."""
+        where, dtype = kwargs.pop("device", None), kwargs.pop("dtype", None)
+        copy = kwargs.pop("copy", False)
+        kwargs.pop("non_blocking", None), kwargs.pop("memory_format", None)
+        if kwargs:
+            raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
+        args = list(args)
+        if args and isinstance(args[0], Tensor):
+            dtype = args.pop(0).dtype
+        elif args and (is_device(args[0]) or isinstance(args[0], int) and not isinstance(args[0], bool)):
+            where = args.pop(0)
+        if args and not isinstance(args[0], bool):
+            dtype = args.pop(0)
+        if args:  # the positional non_blocking, copy
+            copy = args[1] if len(args) > 1 else copy
+        check_device(where, "to")
+        out = self if dtype is None else _ops.cast(self, dtypes.to_dtype(dtype))
+        return _ops.clone(out) if copy and out is self else out
 
     def type(self, dtype: Any) -> Tensor:
         return _ops.cast(self, dtypes.to_dtype(dtype))
@@ -614,6 +638,10 @@ class Tensor:
 
     def cpu(self) -> Tensor:
         return self
+
+    def cuda(self, device: Any = None, non_blocking: bool = False) -> Tensor:
+        """Raises ``DeviceError``: pathgrad has no CUDA device."""
+        unavailable("cuda" if device is None else device, "cuda")
 
     # ---- in place -------------------------------------------------------------------------------------------------
     def _inplace(self, op: Callable[..., Tensor], *args: Any) -> Tensor:

@@ -32,11 +32,11 @@ class MatMul(Op):
 def matmul(a: Any, b: Any) -> Tensor:
     a, b = binary(a, b)
     if not isinstance(a, Tensor) or not isinstance(b, Tensor) or a.ndim == 0 or b.ndim == 0:
-        raise ValueError(f"matmul: both arguments need at least 1 dimension, got shapes "
-                         f"{getattr(a, 'shape', ())} and {getattr(b, 'shape', ())}")
+        raise RuntimeError(f"matmul: both arguments need at least 1 dimension, got shapes "
+                           f"{tuple(getattr(a, 'shape', ()))} and {tuple(getattr(b, 'shape', ()))}")
     k_a, k_b = a.shape[-1], b.shape[0] if b.ndim == 1 else b.shape[-2]
-    if k_a != k_b:
-        raise ValueError(f"matmul: shapes {a.shape} and {b.shape} are not aligned: "
+    if k_a != k_b:  # torch's type (RuntimeError), and a message that says which dims disagree
+        raise RuntimeError(f"matmul: shapes {tuple(a.shape)} and {tuple(b.shape)} are not aligned: "
                          f"{k_a} (dim {a.ndim - 1} of the first) != {k_b} (dim {max(b.ndim - 2, 0)} of the second)")
     # 1-D operands are promoted to matrices and the added dim removed afterwards, as torch.matmul does.
     if a.ndim == 1 and b.ndim == 1:

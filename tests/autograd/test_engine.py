@@ -182,11 +182,11 @@ def test_hooks_can_observe_and_replace_gradients():
     seen = []
     x.register_hook(lambda g: seen.append(g.numpy().copy()))
     h = x * 3
-    remove = h.register_hook(lambda g: g * 10)
+    handle = h.register_hook(lambda g: g * 10)
     h.sum().backward()
     np.testing.assert_allclose(seen[0], [30.0, 30.0])
     np.testing.assert_allclose(x.grad.numpy(), [30.0, 30.0])
-    remove()
+    handle.remove()
     x.grad = None
     (x * 3).sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), [3.0, 3.0])
@@ -285,7 +285,7 @@ def test_detect_anomaly_names_the_op_in_forward_and_backward():
 
 
 def test_shape_errors_name_the_op_and_shapes():
-    with pytest.raises(ValueError, match=r"matmul: shapes \(2, 3\) and \(4, 5\) are not aligned"):
+    with pytest.raises(RuntimeError, match=r"matmul: shapes \(2, 3\) and \(4, 5\) are not aligned"):
         ag.ones(2, 3) @ ag.ones(4, 5)
     with pytest.raises(ValueError, match=r"add: shapes \(2, 3\) and \(4,\) cannot be broadcast"):
         ag.ones(2, 3) + ag.ones(4)
