@@ -38,8 +38,10 @@ from typing import IO, Any
 
 import numpy as np
 
-from autograd import Tensor
+from autograd import Size, Tensor
+from autograd.device import check_device, device
 
+from .module import Module
 from .parameter import Parameter
 
 META_KEY = "__pathgrad__"
@@ -93,9 +95,18 @@ class _Encoder:
             return {"T": "ndarray", "k": self.array(obj, name, where)}
         if isinstance(obj, np.generic):
             return {"T": "npscalar", "k": self.array(np.asarray(obj), name, where)}
+        if isinstance(obj, device):
+            return {"T": "device", "v": str(obj)}
+        if isinstance(obj, np.dtype) and obj.kind in _NUMERIC and obj.fields is None:
+            return {"T": "dtype", "v": obj.name}
+        if isinstance(obj, Module):
+            raise TypeError(f"nn.save: cannot save the module {type(obj).__name__} itself at {where}: save its "
+                            "state_dict() and load it into a new instance (saving a whole module needs pickle, and "
+                            "loading a pickle can run any code)")
         if not isinstance(obj, list | tuple | dict):
             raise TypeError(f"nn.save: cannot save an object of type {type(obj).__name__} at {where}; supported are "
-                            "Tensors, numpy arrays, dicts, lists, tuples, str, int, float, bool and None")
+                            "Tensors, numpy arrays, dicts, lists, tuples, str, int, float, bool, None, devices and "
+                            "dtypes")
         if id(obj) in self.open:
             raise ValueError(f"nn.save: {where} contains itself (a cycle of containers); nn.save writes trees, so "
                              "break the cycle before saving")
@@ -110,7 +121,7 @@ class _Encoder:
 
     def _container(self, obj: list | tuple | dict, name: str, where: str, depth: int) -> Any:
         if isinstance(obj, list | tuple):
-            kind = "list" if isinstance(obj, list) else "tuple"
+            kind = "list" if isinstance(obj, list) else "size" if isinstance(obj, Size) else "tuple"
             return {"T": kind, "v": [self.encode(v, f"{name}/{i}", f"{where}[{i}]", depth)
                                      for i, v in enumerate(obj)]}
         items = []
@@ -362,16 +373,20 @@ class _Reader:
             raise self.fail(f"unexpected metadata node {_one_line(node, 80)!r}")
         if kind in ("tensor", "parameter", "ndarray", "npscalar"):
             return self.leaf(kind, node)
-        if kind not in ("list", "tuple", "dict", "odict"):
+        if kind in ("device", "dtype"):
+            return self.named(kind, node.get("v"))
+        if kind not in ("list", "tuple", "size", "dict", "odict"):
             raise self.fail(f"unknown metadata node type {_one_line(kind, 40)!r}")
         if depth >= MAX_DEPTH:
             raise self.fail(f"its metadata nests containers more than {MAX_DEPTH} deep")
-        if kind in ("list", "tuple"):
+        if kind in ("list", "tuple", "size"):
             values = node.get("v", [])
             if not isinstance(values, list):
                 raise self.fail(f"a {kind} in the metadata has no list of values: {_one_line(node, 80)!r}")
             out = [self.decode(v, depth + 1) for v in values]
-            return out if kind == "list" else tuple(out)
+            if kind == "size" and not all(isinstance(v, int) and not isinstance(v, bool) for v in out):
+                raise self.fail(f"a Size in the metadata holds something other than ints: {_one_line(node, 80)!r}")
+            return out if kind == "list" else Size(out) if kind == "size" else tuple(out)
         items = node.get("items", [])
         if not isinstance(items, list):
             raise self.fail(f"a dict in the metadata has no list of items: {_one_line(node, 80)!r}")
@@ -387,6 +402,19 @@ class _Reader:
                                 f"{_one_line(item[0], 80)!r}") from None
             result[key] = self.decode(item[1], depth + 1)
         return result
+
+    def named(self, kind: str, value: Any) -> Any:
+        """A device or a dtype, from its name (a device other than the CPU loads as the CPU, as map_location would
+        have to send it there)."""
+        try:
+            if kind == "device":
+                return device(value) if device(value).type == "cpu" else device("cpu")
+            dtype = np.dtype(value) if isinstance(value, str) and value.isidentifier() else None
+            if dtype is not None and dtype.kind in _NUMERIC and dtype.fields is None:
+                return dtype
+        except (TypeError, RuntimeError):
+            pass
+        raise self.fail(f"the metadata names a {kind} {_one_line(value, 40)!r} that is not one")
 
     def leaf(self, kind: str, node: dict) -> Any:
         key, rg = node.get("k"), node.get("rg", False)
@@ -417,12 +445,17 @@ class _Reader:
 def load(f: PathOrFile, map_location: Any = None, weights_only: bool = True) -> Any:
     """Read an object written by ``nn.save``. Tensors come back as Tensors (Parameters as Parameters), arrays keep
     their dtype, and tuples, ints and None come back as themselves. ``map_location`` and ``weights_only`` exist for
-    torch compatibility: everything is on the CPU, and no code is ever loaded.
+    torch compatibility: everything loads on the CPU (a ``map_location`` naming another device raises
+    ``DeviceError``; a function is not called), and no code is ever loaded, whatever ``weights_only`` says.
 
     Raises FileNotFoundError if the path does not exist (other OSErrors of opening it as ``open`` does), and
     :class:`CheckpointError`, a ValueError naming the file and the problem, for any file that is not an intact
     checkpoint written by ``nn.save``; never anything else for a bad file.
     """
+    targets = map_location.values() if isinstance(map_location, dict) else [map_location]
+    for target in targets:
+        if isinstance(target, str | device):
+            check_device(target, "load(map_location=...)")
     if isinstance(f, str | os.PathLike):
         path = os.fspath(f)
         with open(path, "rb") as fh:

@@ -328,3 +328,40 @@ def test_a_save_killed_midway_leaves_the_previous_checkpoint_intact(tmp_path):
     assert list(tmp_path.glob(".model.npz.*.tmp"))  # killed midway: its temporary file is left behind
     back = nn.load(path)  # intact: the previous checkpoint, or a save that completed before the kill
     assert back["w"].shape in ((10,), (8_000_000,)) and np.all(back["w"] == back["step"])
+
+
+def test_tutorial_checkpoint_round_trip(tmp_path):
+    """What tutorials pass to torch.save: epoch, model and optimizer state dicts, a loss tensor, a device, a dtype,
+    a Size, numpy scalars; all come back as what they were."""
+    import pathgrad as torch
+
+    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
+    opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    model(torch.randn(5, 3)).sum().backward()
+    opt.step()
+    ck = {"epoch": 3, "model_state_dict": model.state_dict(), "optimizer_state_dict": opt.state_dict(),
+          "loss": torch.tensor(0.25), "device": torch.device("cpu"), "dtype": torch.float64,
+          "shape": torch.zeros(2, 3).shape, "best": np.float32(1.5)}
+    torch.save(ck, tmp_path / "ck.pt")
+    back = torch.load(tmp_path / "ck.pt", map_location=torch.device("cpu"), weights_only=True)
+    assert back["epoch"] == 3 and back["loss"].item() == 0.25 and back["device"] == torch.device("cpu")
+    assert back["dtype"] == np.float64 and back["shape"] == (2, 3) and isinstance(back["shape"], torch.Size)
+    assert back["best"] == np.float32(1.5) and back["best"].dtype == np.float32
+    fresh = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
+    fresh.load_state_dict(back["model_state_dict"])
+    x = torch.randn(2, 3)
+    assert torch.equal(fresh(x), model(x))
+    torch.optim.SGD(fresh.parameters(), lr=0.1, momentum=0.9).load_state_dict(back["optimizer_state_dict"])
+
+
+def test_saving_a_whole_module_or_loading_to_a_gpu_is_refused_clearly(tmp_path):
+    import pathgrad as torch
+
+    with pytest.raises(TypeError, match=r"save its state_dict\(\)"):
+        torch.save(nn.Linear(2, 2), tmp_path / "m.pt")
+    torch.save({"w": torch.ones(1)}, tmp_path / "ok.pt")
+    with pytest.raises(RuntimeError, match="cuda:0' is not available"):
+        torch.load(tmp_path / "ok.pt", map_location="cuda:0")
+    with pytest.raises(RuntimeError, match="is not available"):
+        torch.load(tmp_path / "ok.pt", map_location={"cpu": "cuda"})
+    assert torch.load(tmp_path / "ok.pt", map_location=lambda storage, loc: storage)["w"].item() == 1.0
