@@ -7,6 +7,7 @@ from typing import Any
 
 import autograd
 from autograd import Tensor
+from autograd.device import check_device
 from autograd.dtypes import to_dtype
 
 from .. import init
@@ -28,6 +29,7 @@ class _ConvNd(Module):
                  dilation: Any = 1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
                  device: Any = None, dtype: Any = None) -> None:
         super().__init__()
+        check_device(device, type(self).__name__)
         if groups <= 0:
             raise ValueError("groups must be a positive integer")
         if in_channels % groups:

@@ -8,6 +8,7 @@ from typing import Any
 
 import autograd
 from autograd import Tensor
+from autograd.device import check_device
 from autograd.dtypes import to_dtype
 
 from .. import functional as F
@@ -35,6 +36,7 @@ class Linear(Module):
     def __init__(self, in_features: int, out_features: int, bias: bool = True, device: Any = None,
                  dtype: Any = None) -> None:
         super().__init__()
+        check_device(device, type(self).__name__)
         self.in_features = in_features
         self.out_features = out_features
         dt = to_dtype(dtype)

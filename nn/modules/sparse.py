@@ -6,6 +6,7 @@ from typing import Any
 
 import autograd
 from autograd import Tensor
+from autograd.device import check_device
 from autograd.dtypes import to_dtype
 
 from .. import functional as F
@@ -24,6 +25,7 @@ class Embedding(Module):
                  _weight: Tensor | None = None, _freeze: bool = False, device: Any = None,
                  dtype: Any = None) -> None:
         super().__init__()
+        check_device(device, type(self).__name__)
         self.num_embeddings = num_embeddings
         self.embedding_dim = embedding_dim
         if padding_idx is not None:

@@ -143,3 +143,18 @@ def test_compile_returns_the_model():
         return x * 2
 
     assert f(torch.ones(1)).item() == 2.0
+
+
+@pytest.mark.parametrize("make", [
+    lambda d: torch.nn.Linear(2, 3, device=d),
+    lambda d: torch.nn.Conv2d(1, 2, 3, device=d),
+    lambda d: torch.nn.Conv1d(1, 2, 3, device=d),
+    lambda d: torch.nn.BatchNorm1d(3, device=d),
+    lambda d: torch.nn.LayerNorm(3, device=d),
+    lambda d: torch.nn.Embedding(3, 2, device=d),
+])
+def test_layers_take_device_cpu_and_refuse_others(make):
+    layer = make("cpu")
+    assert all(p.device == torch.device("cpu") for p in layer.parameters())
+    with pytest.raises(torch.DeviceError, match=f"{type(layer).__name__}: device 'cuda' is not available"):
+        make("cuda")
