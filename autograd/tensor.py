@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from . import dtypes
+from . import dtypes, printing
 from .device import CPU, check_device, is_device, unavailable
 from .device import device as Device
 from .grad_mode import _state, enable_grad
@@ -229,11 +229,7 @@ class Tensor:
 
     # ---- printing -------------------------------------------------------------------------------------------------
     def __repr__(self) -> str:
-        d = self.array
-        # torch's style: "1., 2." for whole numbers, else four decimals
-        whole = d.dtype.kind != "f" or not np.isfinite(d).all() or bool(np.all(d == np.round(d)))
-        body = np.array2string(d, separator=", ", precision=4, prefix="tensor(",
-                               floatmode="maxprec_equal" if whole else "fixed")
+        body = printing.format_array(self.array, prefix="tensor(")
         extras = []
         if self.array.dtype not in (dtypes.get_default_dtype(), dtypes.int64, dtypes.bool_):
             extras.append(f"dtype={self.array.dtype}")
@@ -357,17 +353,18 @@ class Tensor:
     def __ge__(self, other: Any) -> Tensor:
         return _ops.ge(self, other)
 
+    # ~ & | ^ are bitwise, as in torch (on bool tensors that is logical not/and/or/xor); see ops/bitwise.py
     def __invert__(self) -> Tensor:
-        return _ops.logical_not(self)
+        return _ops.invert(self)
 
     def __and__(self, other: Any) -> Tensor:
-        return _ops.logical_and(self, other)
+        return _ops.bitwise_and(self, other)
 
     def __or__(self, other: Any) -> Tensor:
-        return _ops.logical_or(self, other)
+        return _ops.bitwise_or(self, other)
 
     def __xor__(self, other: Any) -> Tensor:
-        return _ops.logical_xor(self, other)
+        return _ops.bitwise_xor(self, other)
 
     eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
 
@@ -380,8 +377,8 @@ class Tensor:
     def mul(self, other: Any) -> Tensor:
         return _ops.mul(self, other)
 
-    def div(self, other: Any) -> Tensor:
-        return _ops.div(self, other)
+    def div(self, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+        return _ops.div(self, other, rounding_mode=rounding_mode)
 
     def pow(self, exponent: Any) -> Tensor:
         return _ops.pow(self, exponent)
@@ -487,11 +484,11 @@ class Tensor:
     def norm(self, p: float = 2, dim: Any = None, keepdim: bool = False) -> Tensor:
         return _ops.norm(self, p, dim, keepdim)
 
-    def all(self, dim: int | None = None) -> Tensor:
-        return Tensor._make(np.asarray(self.array.all(axis=dim)))
+    def all(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        return _ops.all(self, dim, keepdim)
 
-    def any(self, dim: int | None = None) -> Tensor:
-        return Tensor._make(np.asarray(self.array.any(axis=dim)))
+    def any(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        return _ops.any(self, dim, keepdim)
 
     # ---- shape (these are views of self, sharing its memory, wherever torch's are) ---------------------------------
     def reshape(self, *shape: Any) -> Tensor:
@@ -586,6 +583,777 @@ class Tensor:
             self.array[_ops.index_value(index)] = value.array if isinstance(value, Tensor) else value
             self._shared_counter()[0] += 1
 
+    # ---- products and rearranging (ops/products.py, ops/arrange.py) ----------------------------------------------
+    def dot(self, other: Tensor) -> Tensor:
+        return _ops.dot(self, other)
+
+    def vdot(self, other: Tensor) -> Tensor:
+        return _ops.vdot(self, other)
+
+    def inner(self, other: Tensor) -> Tensor:
+        return _ops.inner(self, other)
+
+    def outer(self, vec2: Tensor) -> Tensor:
+        return _ops.outer(self, vec2)
+
+    def kron(self, other: Tensor) -> Tensor:
+        return _ops.kron(self, other)
+
+    def cross(self, other: Tensor, dim: int | None = None) -> Tensor:
+        return _ops.cross(self, other, dim)
+
+    def mm(self, mat2: Tensor) -> Tensor:
+        return _ops.mm(self, mat2)
+
+    def bmm(self, mat2: Tensor) -> Tensor:
+        return _ops.bmm(self, mat2)
+
+    def mv(self, vec: Tensor) -> Tensor:
+        return _ops.mv(self, vec)
+
+    def addmm(self, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        return _ops.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
+
+    def addmv(self, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        return _ops.addmv(self, mat, vec, beta=beta, alpha=alpha)
+
+    def addbmm(self, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        return _ops.addbmm(self, batch1, batch2, beta=beta, alpha=alpha)
+
+    def baddbmm(self, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        return _ops.baddbmm(self, batch1, batch2, beta=beta, alpha=alpha)
+
+    def addr(self, vec1: Tensor, vec2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        return _ops.addr(self, vec1, vec2, beta=beta, alpha=alpha)
+
+    def addmm_(self, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        return self._inplace(_ops.addmm, mat1, mat2, beta=beta, alpha=alpha)
+
+    def addmv_(self, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        return self._inplace(_ops.addmv, mat, vec, beta=beta, alpha=alpha)
+
+    def addbmm_(self, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        return self._inplace(_ops.addbmm, batch1, batch2, beta=beta, alpha=alpha)
+
+    def baddbmm_(self, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        return self._inplace(_ops.baddbmm, batch1, batch2, beta=beta, alpha=alpha)
+
+    def addr_(self, vec1: Tensor, vec2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        return self._inplace(_ops.addr, vec1, vec2, beta=beta, alpha=alpha)
+
+    def flip(self, *dims: Any) -> Tensor:
+        if not dims:
+            raise TypeError('flip() missing 1 required positional arguments: "dims"')
+        return _ops.flip(self, _dims(dims))
+
+    def fliplr(self) -> Tensor:
+        return _ops.fliplr(self)
+
+    def flipud(self) -> Tensor:
+        return _ops.flipud(self)
+
+    def roll(self, shifts: Any, dims: Any = None) -> Tensor:
+        return _ops.roll(self, shifts, dims)
+
+    def rot90(self, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:
+        return _ops.rot90(self, k, dims)
+
+    def tril(self, diagonal: int = 0) -> Tensor:
+        return _ops.tril(self, diagonal)
+
+    def triu(self, diagonal: int = 0) -> Tensor:
+        return _ops.triu(self, diagonal)
+
+    def tril_(self, diagonal: int = 0) -> Tensor:
+        return self._inplace(_ops.tril, diagonal)
+
+    def triu_(self, diagonal: int = 0) -> Tensor:
+        return self._inplace(_ops.triu, diagonal)
+
+    def diag(self, diagonal: int = 0) -> Tensor:
+        return _ops.diag(self, diagonal)
+
+    def diag_embed(self, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+        return _ops.diag_embed(self, offset, dim1, dim2)
+
+    def diagflat(self, offset: int = 0) -> Tensor:
+        return _ops.diagflat(self, offset)
+
+    def trace(self) -> Tensor:
+        return _ops.trace(self)
+
+    def repeat_interleave(self, repeats: Any, dim: int | None = None, *, output_size: int | None = None) -> Tensor:
+        return _ops.repeat_interleave(self, repeats, dim, output_size=output_size)
+
+    def tile(self, *dims: Any) -> Tensor:
+        return _ops.tile(self, _dims(dims))
+
+    def movedim(self, source: Any, destination: Any) -> Tensor:
+        return _ops.movedim(self, source, destination)
+
+    moveaxis = movedim
+
+    def swapaxes(self, axis0: int, axis1: int) -> Tensor:
+        return _ops.swapaxes(self, axis0, axis1)
+
+    def swapdims(self, dim0: int, dim1: int) -> Tensor:
+        return _ops.swapdims(self, dim0, dim1)
+
+    def take(self, index: Tensor) -> Tensor:
+        return _ops.take(self, index)
+
+    def take_along_dim(self, indices: Tensor, dim: int | None = None) -> Tensor:
+        return _ops.take_along_dim(self, indices, dim)
+
+    # ---- elementwise math, rounding, predicates, bitwise (ops/pointwise.py, ops/rounding.py, ops/bitwise.py) -----
+    def tan(self) -> Tensor:
+        return _ops.tan(self)
+
+    def tan_(self) -> Tensor:
+        return self._inplace(_ops.tan)
+
+    def asin(self) -> Tensor:
+        return _ops.asin(self)
+
+    def asin_(self) -> Tensor:
+        return self._inplace(_ops.asin)
+
+    def acos(self) -> Tensor:
+        return _ops.acos(self)
+
+    def acos_(self) -> Tensor:
+        return self._inplace(_ops.acos)
+
+    def atan(self) -> Tensor:
+        return _ops.atan(self)
+
+    def atan_(self) -> Tensor:
+        return self._inplace(_ops.atan)
+
+    def atan2(self, other: Tensor) -> Tensor:
+        return _ops.atan2(self, other)
+
+    def atan2_(self, other: Tensor) -> Tensor:
+        return self._inplace(_ops.atan2, other)
+
+    def sinh(self) -> Tensor:
+        return _ops.sinh(self)
+
+    def sinh_(self) -> Tensor:
+        return self._inplace(_ops.sinh)
+
+    def cosh(self) -> Tensor:
+        return _ops.cosh(self)
+
+    def cosh_(self) -> Tensor:
+        return self._inplace(_ops.cosh)
+
+    def asinh(self) -> Tensor:
+        return _ops.asinh(self)
+
+    def asinh_(self) -> Tensor:
+        return self._inplace(_ops.asinh)
+
+    def acosh(self) -> Tensor:
+        return _ops.acosh(self)
+
+    def acosh_(self) -> Tensor:
+        return self._inplace(_ops.acosh)
+
+    def atanh(self) -> Tensor:
+        return _ops.atanh(self)
+
+    def atanh_(self) -> Tensor:
+        return self._inplace(_ops.atanh)
+
+    arcsin, arcsin_, arccos, arccos_, arctan, arctan_ = asin, asin_, acos, acos_, atan, atan_
+    arctan2, arctan2_ = atan2, atan2_
+    arcsinh, arcsinh_, arccosh, arccosh_, arctanh, arctanh_ = asinh, asinh_, acosh, acosh_, atanh, atanh_
+
+    def sin_(self) -> Tensor:
+        return self._inplace(_ops.sin)
+
+    def cos_(self) -> Tensor:
+        return self._inplace(_ops.cos)
+
+    def sinc(self) -> Tensor:
+        return _ops.sinc(self)
+
+    def sinc_(self) -> Tensor:
+        return self._inplace(_ops.sinc)
+
+    def deg2rad(self) -> Tensor:
+        return _ops.deg2rad(self)
+
+    def deg2rad_(self) -> Tensor:
+        return self._inplace(_ops.deg2rad)
+
+    def rad2deg(self) -> Tensor:
+        return _ops.rad2deg(self)
+
+    def rad2deg_(self) -> Tensor:
+        return self._inplace(_ops.rad2deg)
+
+    def hypot(self, other: Tensor) -> Tensor:
+        return _ops.hypot(self, other)
+
+    def hypot_(self, other: Tensor) -> Tensor:
+        return self._inplace(_ops.hypot, other)
+
+    def exp2(self) -> Tensor:
+        return _ops.exp2(self)
+
+    def exp2_(self) -> Tensor:
+        return self._inplace(_ops.exp2)
+
+    def expm1(self) -> Tensor:
+        return _ops.expm1(self)
+
+    def expm1_(self) -> Tensor:
+        return self._inplace(_ops.expm1)
+
+    def log2(self) -> Tensor:
+        return _ops.log2(self)
+
+    def log2_(self) -> Tensor:
+        return self._inplace(_ops.log2)
+
+    def log10(self) -> Tensor:
+        return _ops.log10(self)
+
+    def log10_(self) -> Tensor:
+        return self._inplace(_ops.log10)
+
+    def log1p_(self) -> Tensor:
+        return self._inplace(_ops.log1p)
+
+    def logaddexp(self, other: Tensor) -> Tensor:
+        return _ops.logaddexp(self, other)
+
+    def xlogy(self, other: Any) -> Tensor:
+        return _ops.xlogy(self, other)
+
+    def xlogy_(self, other: Any) -> Tensor:
+        return self._inplace(_ops.xlogy, other)
+
+    def logit(self, eps: float | None = None) -> Tensor:
+        return _ops.logit(self, eps)
+
+    def logit_(self, eps: float | None = None) -> Tensor:
+        return self._inplace(_ops.logit, eps)
+
+    def rsqrt(self) -> Tensor:
+        return _ops.rsqrt(self)
+
+    def rsqrt_(self) -> Tensor:
+        return self._inplace(_ops.rsqrt)
+
+    def square(self) -> Tensor:
+        return _ops.square(self)
+
+    def square_(self) -> Tensor:
+        return self._inplace(_ops.square)
+
+    def reciprocal(self) -> Tensor:
+        return _ops.reciprocal(self)
+
+    def reciprocal_(self) -> Tensor:
+        return self._inplace(_ops.reciprocal)
+
+    def float_power(self, exponent: Any) -> Tensor:
+        return _ops.float_power(self, exponent)
+
+    def float_power_(self, exponent: Any) -> Tensor:
+        return _ops.float_power_(self, exponent)
+
+    def true_divide(self, other: Any) -> Tensor:
+        return _ops.true_divide(self, other)
+
+    def true_divide_(self, other: Any) -> Tensor:
+        return self._inplace(_ops.true_divide, other)
+
+    def erf_(self) -> Tensor:
+        return self._inplace(_ops.erf)
+
+    def erfc(self) -> Tensor:
+        return _ops.erfc(self)
+
+    def erfc_(self) -> Tensor:
+        return self._inplace(_ops.erfc)
+
+    def erfinv(self) -> Tensor:
+        return _ops.erfinv(self)
+
+    def erfinv_(self) -> Tensor:
+        return self._inplace(_ops.erfinv)
+
+    def lerp(self, end: Tensor, weight: Any) -> Tensor:
+        return _ops.lerp(self, end, weight)
+
+    def lerp_(self, end: Tensor, weight: Any) -> Tensor:
+        return self._inplace(_ops.lerp, end, weight)
+
+    def addcmul(self, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
+        return _ops.addcmul(self, tensor1, tensor2, value=value)
+
+    def addcmul_(self, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
+        return self._inplace(_ops.addcmul, tensor1, tensor2, value=value)
+
+    def addcdiv(self, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
+        return _ops.addcdiv(self, tensor1, tensor2, value=value)
+
+    def addcdiv_(self, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
+        return self._inplace(_ops.addcdiv, tensor1, tensor2, value=value)
+
+    def clamp_min(self, min: Any) -> Tensor:
+        return _ops.clamp_min(self, min)
+
+    def clamp_min_(self, min: Any) -> Tensor:
+        return self._inplace(_ops.clamp_min, min)
+
+    def clamp_max(self, max: Any) -> Tensor:
+        return _ops.clamp_max(self, max)
+
+    def clamp_max_(self, max: Any) -> Tensor:
+        return self._inplace(_ops.clamp_max, max)
+
+    def copysign(self, other: Any) -> Tensor:
+        return _ops.copysign(self, other)
+
+    def copysign_(self, other: Any) -> Tensor:
+        return self._inplace(_ops.copysign, other)
+
+    def nan_to_num(self, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> Tensor:
+        return _ops.nan_to_num(self, nan, posinf, neginf)
+
+    def nan_to_num_(self, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> Tensor:
+        return self._inplace(_ops.nan_to_num, nan, posinf, neginf)
+
+    def positive(self) -> Tensor:
+        return _ops.positive(self)
+
+    def negative(self) -> Tensor:
+        return _ops.negative(self)
+
+    def negative_(self) -> Tensor:
+        return self._inplace(_ops.negative)
+
+    def sign_(self) -> Tensor:
+        return self._inplace(_ops.sign)
+
+    def sgn(self) -> Tensor:
+        return _ops.sgn(self)
+
+    def sgn_(self) -> Tensor:
+        return self._inplace(_ops.sgn)
+
+    def signbit(self) -> Tensor:
+        return _ops.signbit(self)
+
+    def heaviside(self, values: Tensor) -> Tensor:
+        return _ops.heaviside(self, values)
+
+    def heaviside_(self, values: Tensor) -> Tensor:
+        return self._inplace(_ops.heaviside, values)
+
+    def floor(self) -> Tensor:
+        return _ops.floor(self)
+
+    def floor_(self) -> Tensor:
+        return self._inplace(_ops.floor)
+
+    def ceil(self) -> Tensor:
+        return _ops.ceil(self)
+
+    def ceil_(self) -> Tensor:
+        return self._inplace(_ops.ceil)
+
+    def round(self, *, decimals: int = 0) -> Tensor:
+        return _ops.round(self, decimals=decimals)
+
+    def round_(self, *, decimals: int = 0) -> Tensor:
+        return self._inplace(_ops.round, decimals=decimals)
+
+    def trunc(self) -> Tensor:
+        return _ops.trunc(self)
+
+    def trunc_(self) -> Tensor:
+        return self._inplace(_ops.trunc)
+
+    fix, fix_ = trunc, trunc_
+
+    def frac(self) -> Tensor:
+        return _ops.frac(self)
+
+    def frac_(self) -> Tensor:
+        return self._inplace(_ops.frac)
+
+    def remainder(self, other: Any) -> Tensor:
+        return _ops.remainder(self, other)
+
+    def remainder_(self, other: Any) -> Tensor:
+        return self._inplace(_ops.remainder, other)
+
+    def fmod(self, other: Any) -> Tensor:
+        return _ops.fmod(self, other)
+
+    def fmod_(self, other: Any) -> Tensor:
+        return self._inplace(_ops.fmod, other)
+
+    def floor_divide(self, other: Any) -> Tensor:
+        return _ops.floor_divide(self, other)
+
+    def floor_divide_(self, other: Any) -> Tensor:
+        return self._inplace(_ops.floor_divide, other)
+
+    def __floordiv__(self, other: Any) -> Tensor:
+        return _ops.floor_divide(self, other)
+
+    def __rfloordiv__(self, other: Any) -> Tensor:
+        return _ops.floor_divide(other, self)
+
+    def __ifloordiv__(self, other: Any) -> Tensor:
+        return self._inplace(_ops.floor_divide, other)
+
+    def __mod__(self, other: Any) -> Tensor:
+        return _ops.remainder(self, other)
+
+    def __rmod__(self, other: Any) -> Tensor:
+        return _ops.remainder(other, self)
+
+    def __imod__(self, other: Any) -> Tensor:
+        return self._inplace(_ops.remainder, other)
+
+    def isnan(self) -> Tensor:
+        return _ops.isnan(self)
+
+    def isinf(self) -> Tensor:
+        return _ops.isinf(self)
+
+    def isposinf(self) -> Tensor:
+        return _ops.isposinf(self)
+
+    def isneginf(self) -> Tensor:
+        return _ops.isneginf(self)
+
+    def isfinite(self) -> Tensor:
+        return _ops.isfinite(self)
+
+    def isreal(self) -> Tensor:
+        return _ops.isreal(self)
+
+    def bitwise_not(self) -> Tensor:
+        return _ops.bitwise_not(self)
+
+    def bitwise_not_(self) -> Tensor:
+        return self._inplace(_ops.bitwise_not)
+
+    def bitwise_and(self, other: Any) -> Tensor:
+        return _ops.bitwise_and(self, other)
+
+    def bitwise_and_(self, other: Any) -> Tensor:
+        return self._inplace(_ops.bitwise_and, other)
+
+    def bitwise_or(self, other: Any) -> Tensor:
+        return _ops.bitwise_or(self, other)
+
+    def bitwise_or_(self, other: Any) -> Tensor:
+        return self._inplace(_ops.bitwise_or, other)
+
+    def bitwise_xor(self, other: Any) -> Tensor:
+        return _ops.bitwise_xor(self, other)
+
+    def bitwise_xor_(self, other: Any) -> Tensor:
+        return self._inplace(_ops.bitwise_xor, other)
+
+    def __rand__(self, other: Any) -> Tensor:
+        return _ops.bitwise_and(other, self)
+
+    def __ror__(self, other: Any) -> Tensor:
+        return _ops.bitwise_or(other, self)
+
+    def __rxor__(self, other: Any) -> Tensor:
+        return _ops.bitwise_xor(other, self)
+
+    __iand__, __ior__, __ixor__ = bitwise_and_, bitwise_or_, bitwise_xor_
+
+    # ---- linear algebra (autograd/linalg.py) ----
+    def inverse(self) -> Tensor:
+        return _ops.inverse(self)
+
+    def det(self) -> Tensor:
+        return _ops.det(self)
+
+    def logdet(self) -> Tensor:
+        return _ops.logdet(self)
+
+    def slogdet(self) -> Any:
+        return _ops.slogdet(self)
+
+    def matrix_power(self, n: int) -> Tensor:
+        return _ops.matrix_power(self, n)
+
+    def matrix_exp(self) -> Tensor:
+        return _ops.matrix_exp(self)
+
+    def pinverse(self, rcond: float = 1e-15) -> Tensor:
+        return _ops.pinverse(self, rcond)
+
+    # ---- scatter, index_*, masked_*, put (ops/scatter.py); sampling (sampling.py); new_* (factories.py) ----
+    def index_select(self, dim: int, index: Tensor) -> Tensor:
+        return _ops.index_select(self, dim, index)
+
+    def scatter(self, dim: int, index: Tensor, src: Any = None, value: Any = None, *, reduce: str | None = None
+                ) -> Tensor:
+        return _ops.scatter(self, dim, index, src, value, reduce)
+
+    def scatter_(self, dim: int, index: Tensor, src: Any = None, value: Any = None, *, reduce: str | None = None
+                 ) -> Tensor:
+        return self._inplace(_ops.scatter, dim, index, src, value, reduce)
+
+    def scatter_add(self, dim: int, index: Tensor, src: Tensor) -> Tensor:
+        return _ops.scatter_add(self, dim, index, src)
+
+    def scatter_add_(self, dim: int, index: Tensor, src: Tensor) -> Tensor:
+        return self._inplace(_ops.scatter_add, dim, index, src)
+
+    def scatter_reduce(self, dim: int, index: Tensor, src: Tensor, reduce: str, *, include_self: bool = True
+                       ) -> Tensor:
+        return _ops.scatter_reduce(self, dim, index, src, reduce, include_self)
+
+    def scatter_reduce_(self, dim: int, index: Tensor, src: Tensor, reduce: str, *, include_self: bool = True
+                        ) -> Tensor:
+        return self._inplace(_ops.scatter_reduce, dim, index, src, reduce, include_self)
+
+    def index_add(self, dim: int, index: Tensor, source: Tensor, *, alpha: float = 1) -> Tensor:
+        return _index_add(self, dim, index, source, alpha)
+
+    def index_add_(self, dim: int, index: Tensor, source: Tensor, *, alpha: float = 1) -> Tensor:
+        return self._inplace(_index_add, dim, index, source, alpha)
+
+    def index_copy(self, dim: int, index: Tensor, source: Tensor) -> Tensor:
+        return _ops.index_copy(self, dim, index, source)
+
+    def index_copy_(self, dim: int, index: Tensor, source: Tensor) -> Tensor:
+        return self._inplace(_ops.index_copy, dim, index, source)
+
+    def index_fill(self, dim: int, index: Tensor, value: Any) -> Tensor:
+        return _ops.index_fill(self, dim, index, value)
+
+    def index_fill_(self, dim: int, index: Tensor, value: Any) -> Tensor:
+        return self._inplace(_ops.index_fill, dim, index, value)
+
+    def masked_select(self, mask: Tensor) -> Tensor:
+        return _ops.masked_select(self, mask)
+
+    def masked_scatter(self, mask: Tensor, source: Tensor) -> Tensor:
+        return _ops.masked_scatter(self, mask, source)
+
+    def masked_scatter_(self, mask: Tensor, source: Tensor) -> Tensor:
+        return self._inplace(_ops.masked_scatter, mask, source)
+
+    def put(self, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:
+        return _ops.put(self, index, source, accumulate)
+
+    def put_(self, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:
+        return self._inplace(_ops.put, index, source, accumulate)
+
+    def index_put(self, indices: Any, values: Tensor, accumulate: bool = False) -> Tensor:
+        return _index_put(self, indices, values, accumulate)
+
+    def index_put_(self, indices: Any, values: Tensor, accumulate: bool = False) -> Tensor:
+        return self._inplace(_index_put, indices, values, accumulate)
+
+    def bernoulli(self, p: float | None = None, *, generator: Any = None) -> Tensor:
+        return _sampling.bernoulli(self, p, generator=generator)
+
+    def bernoulli_(self, p: Any = 0.5, *, generator: Any = None) -> Tensor:
+        return _sampling.bernoulli_(self, p, generator=generator)
+
+    def multinomial(self, num_samples: int, replacement: bool = False, *, generator: Any = None) -> Tensor:
+        return _sampling.multinomial(self, num_samples, replacement, generator=generator)
+
+    def exponential_(self, lambd: float = 1.0, *, generator: Any = None) -> Tensor:
+        return _sampling.exponential_(self, lambd, generator=generator)
+
+    def geometric_(self, p: float, *, generator: Any = None) -> Tensor:
+        return _sampling.geometric_(self, p, generator=generator)
+
+    def random_(self, *bounds: int, to: int | None = None, generator: Any = None) -> Tensor:
+        """random_(), random_(to) or random_(from, to) (``from`` is a Python keyword: pass it by position)."""
+        return _sampling.random_(self, *bounds, to=to, generator=generator)
+
+    def cauchy_(self, median: float = 0.0, sigma: float = 1.0, *, generator: Any = None) -> Tensor:
+        return _sampling.cauchy_(self, median, sigma, generator=generator)
+
+    def log_normal_(self, mean: float = 1.0, std: float = 2.0, *, generator: Any = None) -> Tensor:
+        return _sampling.log_normal_(self, mean, std, generator=generator)
+
+    def new_zeros(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+        """A new tensor of zeros, of self's dtype (and device) unless told otherwise."""
+        return _factories.zeros(*size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+    def new_ones(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+        return _factories.ones(*size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+    def new_empty(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+        return _factories.empty(*size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+    def new_full(self, size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None,
+                 requires_grad: bool = False) -> Tensor:
+        return _factories.full(size, fill_value, dtype=dtype or self.dtype, device=device,
+                               requires_grad=requires_grad)
+
+    def new_tensor(self, data: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+        """A copy of ``data`` (never sharing its memory, never its history), of self's dtype unless told otherwise."""
+        return _factories.tensor(data, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+    # ---- sorting, scans and more reductions (ops/sort.py, ops/scan.py, ops/reduce_more.py) ----
+    def sort(self, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Any:
+        return _ops.sort(self, dim, descending, stable=stable)
+
+    def argsort(self, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Tensor:
+        return _ops.argsort(self, dim, descending, stable=stable)
+
+    def msort(self) -> Tensor:
+        return _ops.msort(self)
+
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
+        return _ops.topk(self, k, dim, largest, sorted)
+
+    def kthvalue(self, k: int, dim: int = -1, keepdim: bool = False) -> Any:
+        return _ops.kthvalue(self, k, dim, keepdim)
+
+    def median(self, dim: int | None = None, keepdim: bool = False) -> Any:
+        return _ops.median(self, dim, keepdim)
+
+    def nanmedian(self, dim: int | None = None, keepdim: bool = False) -> Any:
+        return _ops.nanmedian(self, dim, keepdim)
+
+    def mode(self, dim: int = -1, keepdim: bool = False) -> Any:
+        return _ops.mode(self, dim, keepdim)
+
+    def unique(self, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False,
+               dim: int | None = None) -> Any:
+        return _ops.unique(self, sorted, return_inverse, return_counts, dim)
+
+    def unique_consecutive(self, return_inverse: bool = False, return_counts: bool = False,
+                           dim: int | None = None) -> Any:
+        return _ops.unique_consecutive(self, return_inverse, return_counts, dim)
+
+    def nonzero(self, *, as_tuple: bool = False) -> Any:
+        return _ops.nonzero(self, as_tuple=as_tuple)
+
+    def argwhere(self) -> Tensor:
+        return _ops.argwhere(self)
+
+    def count_nonzero(self, dim: Any = None) -> Tensor:
+        return _ops.count_nonzero(self, dim)
+
+    def histc(self, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:
+        return _ops.histc(self, bins, min, max)
+
+    def cumsum(self, dim: int, *, dtype: Any = None) -> Tensor:
+        return _ops.cumsum(self, dim, dtype=dtype)
+
+    def cumprod(self, dim: int, *, dtype: Any = None) -> Tensor:
+        return _ops.cumprod(self, dim, dtype=dtype)
+
+    def cumsum_(self, dim: int, *, dtype: Any = None) -> Tensor:
+        return self._inplace(lambda s: _ops.cumsum(s, dim, dtype=dtype))
+
+    def cumprod_(self, dim: int, *, dtype: Any = None) -> Tensor:
+        return self._inplace(lambda s: _ops.cumprod(s, dim, dtype=dtype))
+
+    def cummax(self, dim: int) -> Any:
+        return _ops.cummax(self, dim)
+
+    def cummin(self, dim: int) -> Any:
+        return _ops.cummin(self, dim)
+
+    def logcumsumexp(self, dim: int) -> Tensor:
+        return _ops.logcumsumexp(self, dim)
+
+    def diff(self, n: int = 1, dim: int = -1, prepend: Tensor | None = None, append: Tensor | None = None
+             ) -> Tensor:
+        return _ops.diff(self, n, dim, prepend, append)
+
+    def prod(self, dim: int | None = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+        return _ops.prod(self, dim, keepdim, dtype=dtype)
+
+    def nansum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+        return _ops.nansum(self, dim, keepdim, dtype=dtype)
+
+    def nanmean(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+        return _ops.nanmean(self, dim, keepdim, dtype=dtype)
+
+    def aminmax(self, *, dim: int | None = None, keepdim: bool = False) -> Any:
+        return _ops.aminmax(self, dim=dim, keepdim=keepdim)
+
+    # ---- the rest of torch's Tensor API (memory layout, windows, small questions) ----------------------------------
+    def stride(self, dim: int | None = None) -> tuple[int, ...] | int:
+        """Steps in elements (not bytes, unlike NumPy's ``strides``) between neighbours along each dim."""
+        steps = tuple(s // self.array.itemsize for s in self.array.strides)
+        return steps if dim is None else steps[dim]
+
+    def is_contiguous(self, memory_format: Any = None) -> bool:
+        return bool(self.array.flags.c_contiguous)
+
+    def data_ptr(self) -> int:
+        """The address of the first element (views of one base differ by their offset)."""
+        return self.array.__array_interface__["data"][0]
+
+    def storage_offset(self) -> int:
+        base = self if self._base is None else self._base
+        return (self.data_ptr() - base.data_ptr()) // self.array.itemsize
+
+    def element_size(self) -> int:
+        return self.array.itemsize
+
+    def unfold(self, dimension: int, size: int, step: int) -> Tensor:
+        return _ops.unfold(self, dimension, size, step)
+
+    def where(self, condition: Any, y: Any) -> Tensor:
+        return _ops.where(condition, self, y)
+
+    def equal(self, other: Tensor) -> bool:
+        from .info import equal
+
+        return equal(self, other)
+
+    @property
+    def retains_grad(self) -> bool:
+        return self._retains_grad
+
+    def half(self) -> Tensor:
+        return _ops.cast(self, dtypes.float16)
+
+    def short(self) -> Tensor:
+        return _ops.cast(self, dtypes.int16)
+
+    def byte(self) -> Tensor:
+        return _ops.cast(self, dtypes.uint8)
+
+    def char(self) -> Tensor:
+        return _ops.cast(self, dtypes.int8)
+
+    def is_floating_point(self) -> bool:
+        return self.array.dtype.kind == "f"
+
+    def pin_memory(self, device: Any = None) -> Tensor:
+        """Pinned memory speeds copies to a GPU; there is none, so this is the tensor itself."""
+        return self
+
+    def is_pinned(self, device: Any = None) -> bool:
+        return False
+
+    def share_memory_(self) -> Tensor:
+        """torch moves the storage to shared memory for worker processes; pathgrad's tensors stay as they are."""
+        return self
+
+    def is_shared(self) -> bool:
+        return False
+
     # ---- dtype and copies -----------------------------------------------------------------------------------------
     def to(self, *args: Any, **kwargs: Any) -> Tensor:
         """torch's three forms: ``to(dtype)``, ``to(device=None, dtype=None)``, ``to(other)`` (other's dtype), each
@@ -609,8 +1377,16 @@ class Tensor:
         out = self if dtype is None else _ops.cast(self, dtypes.to_dtype(dtype))
         return _ops.clone(out) if copy and out is self else out
 
-    def type(self, dtype: Any) -> Tensor:
-        return _ops.cast(self, dtypes.to_dtype(dtype))
+    def type(self, dtype: Any = None) -> Any:
+        """With no argument, the legacy type's name ("pathgrad.FloatTensor"); else a cast to ``dtype`` (a dtype, a
+        legacy type such as ``FloatTensor``, or its name)."""
+        from .legacy import LEGACY_NAMES
+
+        if dtype is None:
+            return f"pathgrad.{LEGACY_NAMES.get(self.dtype, str(self.dtype))}"
+        if isinstance(dtype, str) and dtype.rpartition(".")[2] in LEGACY_NAMES.values():
+            dtype = {name: dt for dt, name in LEGACY_NAMES.items()}[dtype.rpartition(".")[2]]
+        return _ops.cast(self, dtypes.to_dtype(getattr(dtype, "dtype", dtype)))
 
     def type_as(self, other: Tensor) -> Tensor:
         return _ops.cast(self, other.dtype)
@@ -644,8 +1420,8 @@ class Tensor:
         unavailable("cuda" if device is None else device, "cuda")
 
     # ---- in place -------------------------------------------------------------------------------------------------
-    def _inplace(self, op: Callable[..., Tensor], *args: Any) -> Tensor:
-        """self ← op(self, *args), written into self's memory (so into its base, and every view of that base).
+    def _inplace(self, op: Callable[..., Tensor], *args: Any, **kwargs: Any) -> Tensor:
+        """self ← op(self, *args, **kwargs), written into self's memory (so into its base, and every view of that base).
 
         While recording, self's history moves onto the op, as torch does: the op's node takes self's old history as
         its input. If self is a view, its base's history moves instead: onto a node that puts the op's result into
@@ -663,7 +1439,7 @@ class Tensor:
         old = self._alias()
         if recording:  # the op may keep its input for backward: it keeps these values, not what overwrites them
             old.array, old._counter = self.array.copy(), None
-        out = op(old, *args)
+        out = op(old, *args, **kwargs)
         if out.shape != self.shape:
             raise RuntimeError(f"in-place {op.__name__}: output with shape {self.shape} doesn't match the broadcast "
                                f"shape {out.shape}")
@@ -720,8 +1496,8 @@ class Tensor:
     def mul_(self, other: Any) -> Tensor:
         return self._inplace(_ops.mul, other)
 
-    def div_(self, other: Any) -> Tensor:
-        return self._inplace(_ops.div, other)
+    def div_(self, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+        return self._inplace(_ops.div, other, rounding_mode=rounding_mode)
 
     def pow_(self, exponent: Any) -> Tensor:
         return self._inplace(_ops.pow, exponent)
@@ -796,5 +1572,9 @@ class _RetainGrad:
 
 
 from . import engine as _engine  # noqa: E402  (these import Tensor; importing them last breaks the cycle)
+from . import factories as _factories  # noqa: E402
 from . import ops as _ops  # noqa: E402
 from . import random as _random  # noqa: E402
+from . import sampling as _sampling  # noqa: E402
+from .ops.scatter import index_add as _index_add  # noqa: E402  (torch's; ops.index_add is GetItem's backward)
+from .ops.scatter import index_put as _index_put  # noqa: E402  (torch's; ops.index_put is __setitem__'s)

@@ -26,4 +26,42 @@ from .modules.loss import (
 )
 from .modules.normalization import BatchNorm1d, BatchNorm2d, LayerNorm
 from .modules.pooling import AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d
+
 # ---- end conv, pooling, normalisation, losses ----
+
+# isort: split
+# ---- more activations, distances, losses, parameter containers (nn/modules/{activation,loss}_extra.py, ...) ----
+from .modules.activation_extra import (
+    CELU,
+    GLU,
+    SELU,
+    AlphaDropout,
+    Hardshrink,
+    Hardsigmoid,
+    Hardswish,
+    Hardtanh,
+    LogSigmoid,
+    Mish,
+    PReLU,
+    ReLU6,
+    RReLU,
+    Softmin,
+    Softshrink,
+    Softsign,
+    Tanhshrink,
+    Threshold,
+)
+from .modules.container import ParameterDict, ParameterList
+from .modules.distance import CosineSimilarity, PairwiseDistance
+from .modules.loss_extra import (
+    CosineEmbeddingLoss,
+    GaussianNLLLoss,
+    HingeEmbeddingLoss,
+    MarginRankingLoss,
+    MultiLabelSoftMarginLoss,
+    MultiMarginLoss,
+    PoissonNLLLoss,
+    SoftMarginLoss,
+    TripletMarginLoss,
+)
+# ---- end more activations, distances, losses, parameter containers ----

@@ -16,34 +16,18 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from autograd import Tensor, from_numpy, graph_scope
+from autograd.device import check_device, is_device
 from autograd.dtypes import to_dtype
 from autograd.graph import increment_version
+from autograd.hooks import RemovableHandle
 
+from .module_hooks import call_with_hooks
 from .parameter import Parameter
 
 
 class _IncompatibleKeys(NamedTuple):
     missing_keys: list[str]
     unexpected_keys: list[str]
-
-
-class RemovableHandle:
-    """Returned by the ``register_*_hook`` methods: ``handle.remove()`` unregisters the hook."""
-
-    _next_id = itertools.count()
-
-    def __init__(self, hooks: dict) -> None:
-        self.hooks = hooks
-        self.id = next(RemovableHandle._next_id)
-
-    def remove(self) -> None:
-        self.hooks.pop(self.id, None)
-
-    def __enter__(self) -> RemovableHandle:
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.remove()
 
 
 def _addindent(s: str, spaces: int) -> str:
@@ -66,40 +50,58 @@ class Module:
         sa(self, "_modules", OrderedDict())
         sa(self, "_forward_hooks", OrderedDict())
         sa(self, "_forward_pre_hooks", OrderedDict())
+        sa(self, "_forward_hooks_with_kwargs", {})
+        sa(self, "_forward_hooks_always_called", {})
+        sa(self, "_forward_pre_hooks_with_kwargs", {})
+        sa(self, "_backward_hooks", OrderedDict())
+        sa(self, "_backward_pre_hooks", OrderedDict())
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if self._forward_pre_hooks or self._forward_hooks:
-            return self._call_with_hooks(args, kwargs)
+        if self._forward_pre_hooks or self._forward_hooks or self._backward_hooks or self._backward_pre_hooks:
+            return call_with_hooks(self, args, kwargs)  # (nn/module_hooks.py)
         with graph_scope(self):
             return self.forward(*args, **kwargs)
 
-    def _call_with_hooks(self, args: tuple, kwargs: dict) -> Any:
-        for hook in list(self._forward_pre_hooks.values()):
-            result = hook(self, args)
-            if result is not None:
-                args = result if isinstance(result, tuple) else (result,)
-        with graph_scope(self):
-            out = self.forward(*args, **kwargs)
-        for hook in list(self._forward_hooks.values()):
-            result = hook(self, args, out)
-            if result is not None:
-                out = result
-        return out
-
-    def register_forward_pre_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
-        """``hook(module, args)`` runs before forward; a returned value (tuple or single) replaces the args."""
-        handle = RemovableHandle(self._forward_pre_hooks)
-        self._forward_pre_hooks[handle.id] = hook
+    def _add_hook(self, hooks: OrderedDict, hook: Callable[..., Any], prepend: bool, flags: dict[str, bool]
+                  ) -> RemovableHandle:
+        """Register ``hook`` in ``hooks`` (first, if ``prepend``) and its id in the flag dicts (attribute names)
+        whose flag is set; the handle removes it from all of them."""
+        handle = RemovableHandle(hooks, extra_dict=[getattr(self, name) for name in flags])
+        hooks[handle.id] = hook
+        for name, on in flags.items():
+            if on:
+                getattr(self, name)[handle.id] = True
+        if prepend:
+            hooks.move_to_end(handle.id, last=False)
         return handle
 
-    def register_forward_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
-        """``hook(module, args, output)`` runs after forward; a returned value replaces the output."""
-        handle = RemovableHandle(self._forward_hooks)
-        self._forward_hooks[handle.id] = hook
-        return handle
+    def register_forward_pre_hook(self, hook: Callable[..., Any], *, prepend: bool = False, with_kwargs: bool = False
+                                  ) -> RemovableHandle:
+        """``hook(module, args)`` runs before forward; a returned value (tuple or single) replaces the args. With
+        ``with_kwargs``: ``hook(module, args, kwargs)``, returning None or ``(args, kwargs)``. ``prepend`` runs it
+        before the hooks already registered."""
+        return self._add_hook(self._forward_pre_hooks, hook, prepend,
+                              {"_forward_pre_hooks_with_kwargs": with_kwargs})
+
+    def register_forward_hook(self, hook: Callable[..., Any], *, prepend: bool = False, with_kwargs: bool = False,
+                              always_call: bool = False) -> RemovableHandle:
+        """``hook(module, args, output)`` (``hook(module, args, kwargs, output)`` with ``with_kwargs``) runs after
+        forward; a returned value replaces the output. ``always_call``: it runs even if forward raises."""
+        return self._add_hook(self._forward_hooks, hook, prepend, {"_forward_hooks_with_kwargs": with_kwargs,
+                                                                   "_forward_hooks_always_called": always_call})
+
+    def register_full_backward_pre_hook(self, hook: Callable[..., Any], prepend: bool = False) -> RemovableHandle:
+        """``hook(module, grad_output)`` runs when the gradients of the module's outputs are known; a returned
+        tuple replaces them."""
+        return self._add_hook(self._backward_pre_hooks, hook, prepend, {})
+
+    def register_full_backward_hook(self, hook: Callable[..., Any], prepend: bool = False) -> RemovableHandle:
+        """``hook(module, grad_input, grad_output)`` runs when the gradients of the module's inputs are known
+        (None for inputs that are not tensors or need no gradient); a returned tuple replaces grad_input."""
+        return self._add_hook(self._backward_hooks, hook, prepend, {})
 
     # ---- registration ---------------------------------------------------------------------------------------------
     def _check_name(self, kind: str, name: Any) -> None:
@@ -317,13 +319,20 @@ class Module:
         return self
 
     def to(self, *args: Any, **kwargs: Any) -> Module:
-        """``to(dtype)`` casts floating parameters and buffers; ``to("cpu")`` is accepted and changes nothing."""
-        dtype = kwargs.get("dtype")
+        """torch's forms ``to(dtype)``, ``to(device=None, dtype=None, non_blocking=False)``, ``to(tensor)``: floating
+        parameters and buffers are cast in place; any device but the CPU raises ``DeviceError``."""
+        where, dtype = kwargs.pop("device", None), kwargs.pop("dtype", None)
+        kwargs.pop("non_blocking", None), kwargs.pop("memory_format", None)
+        if kwargs:
+            raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
         for a in args:
             if isinstance(a, Tensor):
                 dtype = a.dtype
-            elif not (isinstance(a, str) and a == "cpu"):
+            elif is_device(a) or isinstance(a, int) and not isinstance(a, bool):
+                where = a
+            elif not isinstance(a, bool):  # (a bool is the positional non_blocking)
                 dtype = a
+        check_device(where, "Module.to")
         if dtype is None:
             return self
         dt = to_dtype(dtype)
@@ -341,6 +350,11 @@ class Module:
         return self.to(np.float16)
 
     def cpu(self) -> Module:
+        return self
+
+    def cuda(self, device: Any = None) -> Module:
+        """Raises ``DeviceError``: pathgrad computes on the CPU only."""
+        check_device("cuda" if device is None else device, "Module.cuda")
         return self
 
     # ---- state ----------------------------------------------------------------------------------------------------

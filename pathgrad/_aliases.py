@@ -14,6 +14,7 @@ from types import ModuleType
 # pathgrad's name → the package where the code lives; longest first, so that utils.data wins over a shorter prefix
 PACKAGES = {
     "pathgrad.utils.data": "nn.data",
+    "pathgrad.utils.checkpoint": "autograd.checkpoint",
     "pathgrad.linalg": "autograd.linalg",
     "pathgrad.distributions": "autograd.distributions",
     "pathgrad.autograd": "autograd",

@@ -46,4 +46,11 @@ def _unavailable(name: str) -> Any:
 current_device = _unavailable("current_device")
 get_device_name = _unavailable("get_device_name")
 set_device = _unavailable("set_device")
-memory_allocated = _unavailable("memory_allocated")
+
+
+def memory_allocated(device: Any = None) -> int:
+    """0, as torch answers on a CPU-only build: no GPU memory is in use."""
+    return 0
+
+
+max_memory_allocated = memory_reserved = memory_allocated

@@ -126,9 +126,11 @@ class Pow(Op):
 
 
 def _dpow_da(a: Any, b: Any) -> Any:
-    if isinstance(b, int | float) and b == 0:
-        return a * 0.0
-    return b * a ** (b - 1)
+    if isinstance(b, int | float):
+        return a * 0.0 if b == 0 else b * a ** (b - 1)
+    from .elementwise import where
+
+    return where(b == 0, 0.0, b * a ** (b - 1))  # at a = b = 0, 0·0⁻¹ would be NaN: torch takes 0
 
 
 def _dpow_db(a: Any, b: Any) -> Any:
@@ -191,7 +193,11 @@ def mul(a: Any, b: Any) -> Tensor:
     return Mul.apply(*binary(a, b))
 
 
-def div(a: Any, b: Any) -> Tensor:
+def div(a: Any, b: Any, *, rounding_mode: str | None = None) -> Tensor:
+    if rounding_mode is not None:
+        from .rounding import rounded_div  # (rounding imports this module)
+
+        return rounded_div(a, b, rounding_mode)
     a, b = binary(a, b)
     if isinstance(a, Tensor) and a.array.dtype.kind in "biu" and (not isinstance(b, Tensor) or b.dtype.kind in "biu"):
         a = cast(a, get_default_dtype())  # true division of integers gives floats, as in torch

@@ -15,6 +15,7 @@ from ..dtypes import result_type
 from ..function import Op
 from ..tensor import Tensor
 from ._util import as_tensor, cast, norm_dims
+from .arithmetic import Clone
 from .view import GetItem, broadcast_to, index_value, narrow, reshape, unsqueeze
 
 
@@ -150,7 +151,9 @@ def repeat(x: Tensor, sizes: Sequence[int]) -> Tensor:
     shape = (1,) * (len(sizes) - x.ndim) + x.shape
     spread = reshape(x, tuple(v for n in shape for v in (1, n)))
     tiled = broadcast_to(spread, tuple(v for r, n in zip(sizes, shape) for v in (r, n)))
-    return reshape(tiled, tuple(r * n for r, n in zip(sizes, shape)))
+    out = reshape(tiled, tuple(r * n for r, n in zip(sizes, shape)))
+    # every count 1: nothing was tiled, and out is still x's memory; repeat copies, as in torch
+    return Clone.apply(out, "C") if all(r == 1 for r in sizes) else out
 
 
 def gather(x: Tensor, dim: int, index: Any) -> Tensor:

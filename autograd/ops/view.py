@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..function import Op
+from ..size import Size
 from ..tensor import Tensor
 from ._util import as_tensor, norm_dims
 
@@ -292,6 +293,22 @@ def broadcast_to(x: Any, shape: Sequence[int]) -> Tensor:
         raise ValueError(
             f"expand: the shape {x.shape} cannot be expanded to {shape}; each dim must match or be 1") from None
     return Expand.apply(x, shape)
+
+
+def broadcast_shapes(*shapes: Any) -> Size:
+    """The shape all of ``shapes`` broadcast to (torch's RuntimeError, naming them, when they don't)."""
+    shapes = [(s,) if isinstance(s, int) else tuple(s) for s in shapes]
+    try:
+        return Size(np.broadcast_shapes(*shapes))
+    except ValueError:
+        raise RuntimeError(f"broadcast_shapes: shapes {', '.join(map(str, shapes))} cannot be broadcast together; "
+                           "each dim must match or be 1") from None
+
+
+def broadcast_tensors(*tensors: Tensor) -> tuple[Tensor, ...]:
+    """Each tensor expanded (a view) to the shape they broadcast to together."""
+    shape = broadcast_shapes(*(t.shape for t in tensors))
+    return tuple(broadcast_to(t, shape) for t in tensors)
 
 
 def expand(x: Tensor, sizes: Sequence[int]) -> Tensor:

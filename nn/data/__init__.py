@@ -1,18 +1,51 @@
-"""pathgrad.nn.data: ``torch.utils.data``'s contract (datasets, loaders, splits) and offline datasets."""
+"""pathgrad.nn.data: everything ``torch.utils.data`` exports (datasets, samplers, loader, collation, workers), and
+offline datasets."""
 
-from .dataloader import DataLoader, default_collate
-from .dataset import Dataset, Subset, TensorDataset, random_split
+from .collate import default_collate, default_convert
+from .dataloader import DataLoader
+from .dataset import (
+    ChainDataset,
+    ConcatDataset,
+    Dataset,
+    IterableDataset,
+    StackDataset,
+    Subset,
+    TensorDataset,
+    random_split,
+)
 from .datasets import Digits, load_digits, make_blobs, make_circles, make_moons, make_spirals
 from .idx import MNIST, read_idx, write_idx
+from .sampler import (
+    BatchSampler,
+    RandomSampler,
+    Sampler,
+    SequentialSampler,
+    SubsetRandomSampler,
+    WeightedRandomSampler,
+)
+from .worker import WorkerInfo, get_worker_info
 
 __all__ = [
     "MNIST",
+    "BatchSampler",
+    "ChainDataset",
+    "ConcatDataset",
     "DataLoader",
     "Dataset",
     "Digits",
+    "IterableDataset",
+    "RandomSampler",
+    "Sampler",
+    "SequentialSampler",
+    "StackDataset",
     "Subset",
+    "SubsetRandomSampler",
     "TensorDataset",
+    "WeightedRandomSampler",
+    "WorkerInfo",
     "default_collate",
+    "default_convert",
+    "get_worker_info",
     "load_digits",
     "make_blobs",
     "make_circles",

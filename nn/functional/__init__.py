@@ -21,4 +21,45 @@ from .loss import (
 )
 from .normalization import batch_norm, layer_norm
 from .pooling import adaptive_avg_pool2d, avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
+
 # ---- end conv, pooling, normalisation, losses ----
+
+# isort: split
+# ---- more activations, distances, one_hot, losses (nn/functional/{activation,loss}_extra.py, ...) ----
+from .activation_extra import (
+    alpha_dropout,
+    celu,
+    glu,
+    hardshrink,
+    hardsigmoid,
+    hardswish,
+    hardtanh,
+    hardtanh_,
+    logsigmoid,
+    mish,
+    prelu,
+    relu6,
+    rrelu,
+    rrelu_,
+    selu,
+    softmin,
+    softshrink,
+    softsign,
+    tanhshrink,
+    threshold,
+    threshold_,
+)
+from .distance import cosine_similarity, normalize, pairwise_distance, pdist
+from .encoding import one_hot
+from .loss_extra import (
+    cosine_embedding_loss,
+    gaussian_nll_loss,
+    hinge_embedding_loss,
+    margin_ranking_loss,
+    multi_margin_loss,
+    multilabel_soft_margin_loss,
+    poisson_nll_loss,
+    soft_margin_loss,
+    triplet_margin_loss,
+)
+# ---- end more activations, distances, one_hot, losses ----

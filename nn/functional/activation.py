@@ -48,7 +48,7 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
         return input * 0.5 * (1 + autograd.erf(input * (1 / math.sqrt(2))))
     if approximate == "tanh":
         return input * 0.5 * (1 + autograd.tanh((input + input * input * input * 0.044715) * _SQRT_2_OVER_PI))
-    raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+    raise RuntimeError(f"approximate argument must be either none or tanh, got {approximate!r}")
 
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:

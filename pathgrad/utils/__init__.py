@@ -1,3 +1,5 @@
-"""``torch.utils``: ``data`` is the ``nn.data`` package (datasets, samplers, DataLoader)."""
+"""``torch.utils``: ``data`` is the ``nn.data`` package (datasets, samplers, DataLoader); ``checkpoint`` is
+``autograd.checkpoint`` (gradient checkpointing)."""
 
-import nn.data as data  # noqa: F401 (``pathgrad.utils.data`` is nn.data, one module under two names)
+import autograd.checkpoint as checkpoint  # noqa: F401 (one module under two names)
+import nn.data as data  # noqa: F401

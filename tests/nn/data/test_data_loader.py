@@ -72,6 +72,7 @@ def test_len_counts_batches_with_and_without_drop_last(n, batch_size, drop_last,
 )
 def test_an_epoch_visits_every_index_once_in_full_batches(n, batch_size, shuffle, drop_last, fast):
     ds = TensorDataset(np.arange(n))
+    shuffle = shuffle and n > 0  # as torch, RandomSampler refuses an empty dataset
     loader = DataLoader(ds if fast else Wrapped(ds), batch_size, shuffle=shuffle, drop_last=drop_last)
     sizes = [len(batch.array) for (batch,) in loader]
     seen = epoch_indices(loader)
@@ -135,12 +136,12 @@ def test_fast_path_never_calls_getitem_and_matches_the_per_sample_path(monkeypat
         np.testing.assert_array_equal(yf.array, ys.array)
 
 
-def test_custom_dataset_of_array_and_int_collates_into_a_tuple_of_tensors():
+def test_custom_dataset_of_array_and_int_collates_into_a_list_of_tensors():
     ds = Rows(10)
     batches = list(DataLoader(ds, batch_size=4))
     assert ds.calls == 10
     xb, yb = batches[0]
-    assert isinstance(batches[0], tuple)
+    assert isinstance(batches[0], list)  # as torch's default_collate: tuple samples give a list of fields
     assert tuple(xb.shape) == (4, 3) and xb.array.dtype == np.float32
     assert yb.array.dtype == np.int64
     np.testing.assert_array_equal(yb.array, [0, 1, 2, 3])
@@ -185,7 +186,7 @@ def test_default_collate_explains_what_it_cannot_batch():
         default_collate([object(), object()])
 
 
-@pytest.mark.parametrize("bad", [0, -1, 2.5, True, None])
+@pytest.mark.parametrize("bad", [0, -1, 2.5, True])  # None is valid: it turns automatic batching off
 def test_batch_size_must_be_a_positive_integer(bad):
     with pytest.raises(ValueError, match="batch_size should be a positive integer"):
         DataLoader(TensorDataset(np.arange(3)), batch_size=bad)
