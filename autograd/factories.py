@@ -129,21 +129,25 @@ def _like(input: Any, op: str, dtype: Any, device: Any) -> np.dtype:
 
 
 def zeros_like(input: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return _make(np.zeros(input.shape, dtype=_like(input, "zeros_like", dtype, device)), requires_grad)
+    d = _like(input, "zeros_like", dtype, device)
+    return _make(np.zeros(input.shape, dtype=d), requires_grad)
 
 
 def ones_like(input: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return _make(np.ones(input.shape, dtype=_like(input, "ones_like", dtype, device)), requires_grad)
+    d = _like(input, "ones_like", dtype, device)
+    return _make(np.ones(input.shape, dtype=d), requires_grad)
 
 
 def empty_like(input: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """Uninitialised in torch; zeros here."""
-    return _make(np.zeros(input.shape, dtype=_like(input, "empty_like", dtype, device)), requires_grad)
+    d = _like(input, "empty_like", dtype, device)
+    return _make(np.zeros(input.shape, dtype=d), requires_grad)
 
 
 def full_like(input: Tensor, fill_value: Any, *, dtype: Any = None, device: Any = None,
               requires_grad: bool = False) -> Tensor:
-    return _make(np.full(input.shape, fill_value, dtype=_like(input, "full_like", dtype, device)), requires_grad)
+    d = _like(input, "full_like", dtype, device)
+    return _make(np.full(input.shape, fill_value, dtype=d), requires_grad)
 
 
 def arange(start: float, end: float | None = None, step: float = 1, *, dtype: Any = None, device: Any = None,

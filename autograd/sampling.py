@@ -96,7 +96,7 @@ def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Generator 
     for t in tensors:
         _floating(t, "normal")
     _std_ok(std)
-    d = dtypes.result_type(*tensors)
+    d = tensors[0].dtype  # mean's dtype if it is a tensor (torch does not promote the two), else std's
     shapes = [t.shape for t in tensors]
     try:
         shape = np.broadcast_shapes(*shapes)

@@ -1191,22 +1191,26 @@ class Tensor:
 
     def new_zeros(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
         """A new tensor of zeros, of self's dtype (and device) unless told otherwise."""
-        return _factories.zeros(*size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+        return _factories.zeros(*size, dtype=self.dtype if dtype is None else dtype, device=device,
+                                requires_grad=requires_grad)
 
     def new_ones(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-        return _factories.ones(*size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+        return _factories.ones(*size, dtype=self.dtype if dtype is None else dtype, device=device,
+                               requires_grad=requires_grad)
 
     def new_empty(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-        return _factories.empty(*size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+        return _factories.empty(*size, dtype=self.dtype if dtype is None else dtype, device=device,
+                                requires_grad=requires_grad)
 
     def new_full(self, size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None,
                  requires_grad: bool = False) -> Tensor:
-        return _factories.full(size, fill_value, dtype=dtype or self.dtype, device=device,
+        return _factories.full(size, fill_value, dtype=self.dtype if dtype is None else dtype, device=device,
                                requires_grad=requires_grad)
 
     def new_tensor(self, data: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
         """A copy of ``data`` (never sharing its memory, never its history), of self's dtype unless told otherwise."""
-        return _factories.tensor(data, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+        return _factories.tensor(data, dtype=self.dtype if dtype is None else dtype, device=device,
+                                 requires_grad=requires_grad)
 
     # ---- sorting, scans and more reductions (ops/sort.py, ops/scan.py, ops/reduce_more.py) ----
     def sort(self, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Any:

@@ -64,4 +64,38 @@ from .modules.loss_extra import (
     SoftMarginLoss,
     TripletMarginLoss,
 )
+
 # ---- end more activations, distances, losses, parameter containers ----
+
+# isort: split
+# ---- more layers: transposed/3-D conv, fold, resizing, padding, norms, channel dropout, pixel shuffle, adaptive
+# pools, bilinear, embedding bags (nn/modules/{conv_transpose,conv_3d,fold,upsampling,padding,...}.py) ----
+from .modules.bilinear import Bilinear
+from .modules.conv_3d import Conv3d
+from .modules.conv_transpose import ConvTranspose1d, ConvTranspose2d
+from .modules.dropout_extra import Dropout1d, Dropout2d, Dropout3d
+from .modules.embedding_bag import EmbeddingBag
+from .modules.fold import Fold, Unfold
+from .modules.normalization_extra import GroupNorm, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, RMSNorm
+from .modules.padding import (
+    CircularPad1d,
+    CircularPad2d,
+    CircularPad3d,
+    ConstantPad1d,
+    ConstantPad2d,
+    ConstantPad3d,
+    ReflectionPad1d,
+    ReflectionPad2d,
+    ReflectionPad3d,
+    ReplicationPad1d,
+    ReplicationPad2d,
+    ReplicationPad3d,
+    ZeroPad1d,
+    ZeroPad2d,
+    ZeroPad3d,
+)
+from .modules.pixelshuffle import PixelShuffle, PixelUnshuffle
+from .modules.pooling_extra import AdaptiveAvgPool1d, AdaptiveMaxPool1d, AdaptiveMaxPool2d
+from .modules.upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
+
+# ---- end more layers ----

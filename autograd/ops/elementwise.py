@@ -230,7 +230,7 @@ class Sign(Op):
 
     @staticmethod
     def forward(ctx, x):
-        return np.sign(x)
+        return x.copy() if x.dtype == bool else np.sign(x)  # NumPy has no sign for bool; torch's is the identity
 
     @staticmethod
     def backward(ctx, grad):
@@ -389,11 +389,15 @@ def step(x: Tensor) -> Tensor:
 
 
 def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
-    if isinstance(min, Tensor) or isinstance(max, Tensor):
-        out = x if min is None else maximum(x, min)
-        return out if max is None else minimum(out, max)
+    if isinstance(min, Tensor) or isinstance(max, Tensor):  # tensor bounds: a tie gives its gradient to x, as torch
+        from .pointwise import clamp_max, clamp_min
+
+        out = x if min is None else clamp_min(x, min)
+        return out if max is None else clamp_max(out, max)
     if min is None and max is None:
         raise ValueError("clamp: at least one of min and max must be given")
+    if x.dtype.kind in "iub" and any(isinstance(b, float) for b in (min, max)):  # int clamped to 2.5: float32, as torch
+        x = cast(x, get_default_dtype())
     return Clamp.apply(x, min, max)
 
 

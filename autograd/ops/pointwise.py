@@ -543,8 +543,8 @@ def addcdiv(input: Any, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> 
     _tensor_arg("addcdiv", "tensor2", 3, tensor2)
     if tensor1.dtype.kind in "biu" and tensor2.dtype.kind in "biu":
         raise RuntimeError("addcdiv: integer division with addcdiv is not supported (torch removed it); for true "
-                           "division cast tensor1 or tensor2 to a floating dtype, for floor division use "
-                           "addcmul(input, div(tensor1, tensor2, rounding_mode='floor'), ...)")
+                           "division cast tensor1 or tensor2 to a floating dtype, for floor division write "
+                           "input + value * div(tensor1, tensor2, rounding_mode='floor')")
     quot = tensor1 / tensor2
     return input + (quot if value == 1 else value * quot)
 

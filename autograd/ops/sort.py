@@ -94,6 +94,7 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
     if not 0 <= k <= n:
         raise RuntimeError(f"selected index k out of range: topk got k = {k} for dim {d} of size {n} (shape "
                            f"{input.shape}); k must be in [0, {n}]")
+    k = 1 if input.ndim == 0 else k  # a 0-d input gives itself for k = 0 too, as in torch
     a = np.moveaxis(x.array, d, -1)
     order = _argsort(a, -1, largest)
     idx = order[..., :k].astype(np.int64)
@@ -216,7 +217,7 @@ class Unique(Op):
                 flat, return_inverse=True, return_counts=True, equal_nan=False)
             return values, inverse.reshape(x.shape).astype(np.int64), counts.astype(np.int64)
         rows = np.moveaxis(x, dim, 0)
-        flat = rows.reshape(rows.shape[0], -1)
+        flat = rows.reshape(rows.shape[0], int(np.prod(rows.shape[1:])))
         if consecutive:
             _, inverse, counts = _consecutive(flat)
             firsts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)

@@ -137,7 +137,7 @@ def collate(batch: Sequence[Any], *, collate_fn_map: CollateFnMap | None = None)
         return _rebuild_mapping(elem, {key: collate([d[key] for d in batch], collate_fn_map=collate_fn_map)
                                        for key in elem})
     if isinstance(elem, tuple) and hasattr(elem, "_fields"):  # a namedtuple keeps its type and field names
-        return type(elem)(*(collate(list(s), collate_fn_map=collate_fn_map) for s in zip(*batch, strict=False)))
+        return type(elem)(*(collate(s, collate_fn_map=collate_fn_map) for s in zip(*batch, strict=False)))
     if isinstance(elem, Sequence):
         sizes = [len(sample) for sample in batch]
         if any(size != sizes[0] for size in sizes):
@@ -145,7 +145,8 @@ def collate(batch: Sequence[Any], *, collate_fn_map: CollateFnMap | None = None)
                 "default_collate: each element in list of batch should be of equal size; samples have different "
                 f"numbers of fields {sorted(set(sizes))}"
             )
-        fields = [collate(list(s), collate_fn_map=collate_fn_map) for s in zip(*batch, strict=True)]
+        # Each field's values go on as the tuple zip makes (so nested strings come back as a tuple, as in torch).
+        fields = [collate(s, collate_fn_map=collate_fn_map) for s in zip(*batch, strict=True)]
         return fields if isinstance(elem, tuple) else _rebuild(elem, fields)
     raise TypeError(
         _err_msg_format.format(type(elem))

@@ -36,6 +36,8 @@ from .worker import (
 
 __all__ = ["DataLoader", "default_collate", "default_convert"]
 
+_SHUTDOWN_JOIN_TIMEOUT = 5.0  # seconds a worker gets to finish its current batch and exit (torch's figure)
+
 
 class _InfiniteConstantSampler(Sampler[None]):
     """The sampler of an IterableDataset: ``None`` forever (the dataset decides when it ends)."""
@@ -496,7 +498,7 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
                 if alive or self._persistent_workers:
                     self._mark_worker_as_unavailable(worker_id)
             for worker in self._workers:
-                worker.join(timeout=5 * STATUS_CHECK_INTERVAL)
+                worker.join(timeout=_SHUTDOWN_JOIN_TIMEOUT)  # then terminated: it is stuck in user code
             for index_queue in self._index_queues:
                 index_queue.cancel_join_thread()
                 index_queue.close()

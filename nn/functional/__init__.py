@@ -1,9 +1,7 @@
 """pathgrad.nn.functional: the stateless forms of the layers, with torch.nn.functional's names."""
 
-from autograd import pad
-
 from .activation import elu, gelu, leaky_relu, log_softmax, relu, sigmoid, silu, softmax, softplus, step, tanh
-from .linear import dropout, embedding, linear
+from .linear import dropout, linear
 
 # isort: split
 # ---- conv, pooling, normalisation, losses (nn/functional/{conv,pooling,normalization,loss}.py) ----
@@ -62,4 +60,22 @@ from .loss_extra import (
     soft_margin_loss,
     triplet_margin_loss,
 )
+
 # ---- end more activations, distances, one_hot, losses ----
+
+# isort: split
+# ---- more layers: transposed/3-D conv, fold, resizing, padding, norms, channel dropout, pixel shuffle, adaptive
+# pools, bilinear, embeddings (nn/functional/{conv_transpose,conv_3d,folding,upsampling,padding,...}.py) ----
+from .channel_dropout import dropout1d, dropout2d, dropout3d
+from .conv_3d import conv3d
+from .conv_transpose import conv_transpose1d, conv_transpose2d
+from .folding import fold, unfold
+from .linear_extra import bilinear
+from .normalization_extra import group_norm, instance_norm, rms_norm
+from .padding import pad
+from .pixelshuffle import pixel_shuffle, pixel_unshuffle
+from .pooling_extra import adaptive_avg_pool1d, adaptive_max_pool1d, adaptive_max_pool2d
+from .sparse import embedding, embedding_bag
+from .upsampling import interpolate, upsample, upsample_bilinear, upsample_nearest
+
+# ---- end more layers ----

@@ -1,4 +1,4 @@
-"""The affine map, dropout and embedding lookup."""
+"""The affine map and dropout (the embedding lookup is in sparse.py)."""
 
 from __future__ import annotations
 
@@ -79,24 +79,3 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         mask = keep.astype(input.dtype) * np.asarray(1.0 / (1.0 - p), dtype=input.dtype)
     return input._inplace(autograd.mul, from_numpy(mask)) if inplace else input * from_numpy(mask)
 
-
-def embedding(input: Tensor | np.ndarray, weight: Tensor, padding_idx: int | None = None) -> Tensor:
-    """Rows of ``weight`` picked by the integer indices ``input``: out[..., :] = weight[input[...], :].
-
-    W̄[i] = sum of ȳ over the positions holding index i (none for ``padding_idx``, whose row gets no gradient).
-    """
-    idx = np.asarray(input.array if isinstance(input, Tensor) else input)
-    n = weight.shape[0]
-    if idx.dtype.kind not in "iu":
-        raise TypeError(f"embedding: indices must be an integer tensor (e.g. dtype=autograd.int64), got {idx.dtype}")
-    if idx.size and (idx.min() < 0 or idx.max() >= n):
-        bad = idx[(idx < 0) | (idx >= n)].reshape(-1)[0]
-        raise IndexError(f"embedding: index {bad} is out of range for an embedding table of {n} rows "
-                         f"(valid indices are 0..{n - 1})")
-    out = weight[idx]
-    if padding_idx is not None and weight.requires_grad:
-        if padding_idx < 0:
-            padding_idx += n
-        # same values, but the padding row's lookups come from a detached copy: no gradient flows to it
-        out = autograd.where((idx == padding_idx)[..., None], weight.detach()[idx], out)
-    return out

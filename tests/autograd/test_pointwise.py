@@ -539,3 +539,15 @@ def test_bad_input_raises_torchs_error_types():
         with pytest.raises(error, match=words):
             call()
     assert np.isnan(ag.remainder(f, 0).array).all()  # floats divide by zero without an error: NaN, as torch
+
+
+def test_clamp_ties_dtypes_and_sign_of_bool():
+    """Fixed alongside: a tensor bound's tie gives the gradient to x (as torch), an int tensor clamped to a float
+    bound becomes the default float dtype, and sign of a bool tensor is itself."""
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    m = ag.tensor([1.0, 0.0], requires_grad=True)
+    ag.clamp(x, min=m).sum().backward()
+    assert x.grad.tolist() == [1.0, 1.0] and m.grad.tolist() == [0.0, 0.0]
+    assert ag.clamp(ag.tensor([1, 5, 9]), 2.5).dtype == ag.float32
+    assert ag.clamp(ag.tensor([1, 5, 9]), 2, 6).dtype == ag.int64
+    assert ag.sign(ag.tensor([True, False])).tolist() == [True, False]

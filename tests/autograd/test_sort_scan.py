@@ -96,6 +96,25 @@ def test_prod_and_cumprod_gradients_with_zeros(zeros, data, shape):
     check(lambda x: x.prod(), x)
 
 
+@pytest.mark.parametrize("reverse", [False, True])
+@pytest.mark.parametrize("dim", [0, 1])
+def test_linear_scan_behind_cumprod_and_logcumsumexp_gradients(reverse, dim):
+    from autograd.ops.scan import LinearScan
+
+    u, a = distinct((3, 4), 11), distinct((3, 4), 12, zeros=2)
+    y = LinearScan.apply(u, a, dim, reverse).detach().numpy()
+    um, am = np.moveaxis(u.detach().numpy(), dim, 0), np.moveaxis(a.detach().numpy(), dim, 0)
+    expected = um.copy()
+    if reverse:  # y_i = u_i + a_(i+1)·y_(i+1)
+        for i in range(len(um) - 2, -1, -1):
+            expected[i] += am[i + 1] * expected[i + 1]
+    else:  # y_i = u_i + a_i·y_(i−1)
+        for i in range(1, len(um)):
+            expected[i] += am[i] * expected[i - 1]
+    np.testing.assert_allclose(np.moveaxis(y, dim, 0), expected, rtol=1e-12)
+    check(lambda u, a: LinearScan.apply(u, a, dim, reverse), u, a)
+
+
 def test_prod_gradient_values_with_zeros():
     x = ag.tensor([[2.0, 0.0, 3.0], [0.0, 0.0, 1.0], [1.0, 2.0, 3.0]], requires_grad=True)
     x.prod(1).backward(ag.ones(3))
