@@ -219,7 +219,8 @@ class Tensor:
             if node.output_hooks is None:
                 node.output_hooks = {}
             hooks = node.output_hooks.setdefault(self._output_nr, [])
-        hooks.append(hook)
+        # torch runs retain_grad's hook last whatever the order of registration, so .grad sees what hooks return
+        hooks.insert(len(hooks) - 1 if hooks and isinstance(hooks[-1], _RetainGrad) else len(hooks), hook)
         return RemovableHandle(hooks, hook=hook)
 
     def backward(self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False,
@@ -1313,6 +1314,14 @@ class Tensor:
 
     def element_size(self) -> int:
         return self.array.itemsize
+
+    def quantile(self, q: Any, dim: int | None = None, keepdim: bool = False, *, interpolation: str = "linear"
+                 ) -> Tensor:
+        return _ops.quantile(self, q, dim, keepdim, interpolation=interpolation)
+
+    def nanquantile(self, q: Any, dim: int | None = None, keepdim: bool = False, *, interpolation: str = "linear"
+                    ) -> Tensor:
+        return _ops.nanquantile(self, q, dim, keepdim, interpolation=interpolation)
 
     def unfold(self, dimension: int, size: int, step: int) -> Tensor:
         return _ops.unfold(self, dimension, size, step)

@@ -208,6 +208,7 @@ from .products import (
     tensordot,
     vdot,
 )
+from .quantile import nanquantile, quantile
 from .reduce import (
     Amax,
     Amin,

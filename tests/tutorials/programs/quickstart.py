@@ -76,7 +76,7 @@ deterministic_init(model)
 loss_fn = nn.CrossEntropyLoss()
 optimizer = torch.optim.SGD(model.parameters(), lr=1e-2, momentum=0.9)
 history = []
-for t in range(5):
+for _epoch in range(5):
     last = train(train_dataloader, model, loss_fn, optimizer)
     history.append((last, *test(test_dataloader, model, loss_fn)))
 
