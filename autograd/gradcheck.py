@@ -47,8 +47,8 @@ def _numerical(func: Callable, inputs: tuple, x: Tensor, eps: float) -> list[np.
             cols.append([(p - m) / (2 * eps) for p, m in zip(plus, minus)])
     finally:
         x.array = original
-    n_out = len(_float_outputs(func, inputs))
-    return [np.stack([c[k] for c in cols], axis=1) if cols else np.zeros((0, 0)) for k in range(n_out)]
+    outs = _float_outputs(func, inputs)  # (an empty x has no columns, but its matrices still have a row per output)
+    return [np.stack([c[k] for c in cols], axis=1) if cols else np.zeros((o.array.size, 0)) for k, o in enumerate(outs)]
 
 
 def _analytical(outputs: tuple, diff: list[Tensor]) -> list[list[np.ndarray]]:
@@ -80,8 +80,9 @@ def _forward_mode(func: Callable, inputs: tuple, x: Tensor) -> list[np.ndarray]:
             outs = _float_outputs(func, tuple(dual if y is x else y for y in inputs))
             cols.append([np.zeros(o.array.size) if forward_ad.unpack_dual(o).tangent is None
                          else forward_ad.unpack_dual(o).tangent.array.astype(np.float64).reshape(-1) for o in outs])
-    n_out = len(cols[0]) if cols else 0
-    return [np.stack([c[k] for c in cols], axis=1) for k in range(n_out)]
+    if not cols:
+        return [np.zeros((o.array.size, 0)) for o in _float_outputs(func, inputs)]
+    return [np.stack([c[k] for c in cols], axis=1) for k in range(len(cols[0]))]
 
 
 def _compare(kind: str, analytical: np.ndarray, numerical: np.ndarray, k: int, i: int, atol: float, rtol: float

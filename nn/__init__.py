@@ -99,3 +99,22 @@ from .modules.pooling_extra import AdaptiveAvgPool1d, AdaptiveMaxPool1d, Adaptiv
 from .modules.upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
 
 # ---- end more layers ----
+
+# isort: split
+# ---- recurrent layers (nn/modules/rnn.py) ----
+from .modules.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
+
+# ---- end recurrent layers ----
+
+# isort: split
+# ---- attention and Transformers (nn/modules/{attention,transformer}.py) ----
+from .modules.attention import MultiheadAttention
+from .modules.transformer import (
+    Transformer,
+    TransformerDecoder,
+    TransformerDecoderLayer,
+    TransformerEncoder,
+    TransformerEncoderLayer,
+)
+
+# ---- end attention and Transformers ----

@@ -94,7 +94,7 @@ class GetItem(Op):
         ctx.shape, ctx.index = x.shape, index
         out = np.asarray(x)[index]
         # an advanced index copies; NumPy may lay the copy out in another order, torch's is contiguous
-        return out if np.may_share_memory(out, x) else np.ascontiguousarray(out)
+        return out if np.may_share_memory(out, x) else np.asarray(out, order="C")  # (keeps a 0-d result 0-d)
 
     @staticmethod
     def backward(ctx, grad):

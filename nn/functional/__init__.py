@@ -79,3 +79,9 @@ from .sparse import embedding, embedding_bag
 from .upsampling import interpolate, upsample, upsample_bilinear, upsample_nearest
 
 # ---- end more layers ----
+
+# isort: split
+# ---- attention (nn/functional/attention.py) ----
+from .attention import multi_head_attention_forward, scaled_dot_product_attention
+
+# ---- end attention ----

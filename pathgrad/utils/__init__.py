@@ -3,3 +3,5 @@
 
 import autograd.checkpoint as checkpoint  # noqa: F401 (one module under two names)
 import nn.data as data  # noqa: F401
+
+from . import hooks  # noqa: F401

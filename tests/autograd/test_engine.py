@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import autograd as ag
-from autograd import Function
+from autograd import Function, gradcheck, gradgradcheck
 
 
 def scalar(v, grad=True):
@@ -83,6 +83,10 @@ def test_a_recorded_op_keeps_three_collector_tracked_objects():
     # The cyclic GC's cost grows with the number of objects it tracks, and large scalar graphs are dominated by it:
     # a binary op keeps its output Tensor, its node and the node's one tuple of inputs and edges (its small tuples of
     # constants are shared: function._shared; an empty kwargs dict is not kept).
+    from autograd import function
+
+    for cache in (function._NEEDS, function._META, function._SAVED):  # full caches (after many other tests) stop
+        cache.clear()  # sharing new tuples; this test is about what a node keeps when sharing works
     x = ag.tensor(1.5, dtype=ag.float64, requires_grad=True)
     w = ag.tensor(0.5, dtype=ag.float64, requires_grad=True)
     gc.collect()
@@ -481,3 +485,19 @@ def test_a_fresh_leaf_gradient_is_adopted_not_copied(monkeypatch):
     counts.clear()
     (shared + shared).sum().backward()  # Add hands one array to both inputs: the leaf's sum is fresh, adopted
     assert shared.grad.tolist() == [2.0, 2.0, 2.0]
+
+
+def test_gradcheck_handles_empty_outputs_and_inputs():
+    x = ag.tensor(np.random.default_rng(0).standard_normal((2, 3)), requires_grad=True)
+    assert gradcheck(lambda x: x[:, :0] * 2, (x,), check_forward_ad=True)
+    assert gradgradcheck(lambda x: x[:, :0] * 2, (x,))
+    e = ag.zeros(0, dtype=ag.float64, requires_grad=True)
+    assert gradcheck(lambda e: e * 2, (e,), check_forward_ad=True)
+
+
+def test_a_zero_dim_tensor_index_gives_a_zero_dim_result():
+    x = ag.arange(5.0, requires_grad=True)
+    y = x[ag.tensor(3)]
+    assert y.shape == () and y.item() == 3.0
+    y.backward()
+    assert x.grad.tolist() == [0.0, 0.0, 0.0, 1.0, 0.0]

@@ -32,6 +32,7 @@ def check(fn, *inputs):
 
 
 def close(t, expected, tol=1e-12):
+    tol = max(tol, 1e-6) if t.dtype == np.float32 else tol
     np.testing.assert_allclose(t.detach().numpy(), np.asarray(expected, dtype=float), rtol=tol, atol=tol)
 
 
@@ -286,6 +287,9 @@ def test_pad_gradients(mode, data):
     shape = (2, 2) + tuple(data.draw(st.integers(2, 3)) for _ in range(nd))
     widths = [data.draw(st.integers(-1, 2 if mode == "reflect" else 3)) for _ in range(2 * nd)]
     widths = [min(w, shape[-1 - i // 2] - (mode == "reflect")) for i, w in enumerate(widths)]
+    for i in range(nd):  # keep at least one element along each padded dim
+        if shape[-1 - i] + widths[2 * i] + widths[2 * i + 1] < 1:
+            widths[2 * i] = 0
     check(lambda x: F.pad(x, widths, mode=mode), leaf(shape, 9))
 
 
@@ -397,7 +401,7 @@ def test_norm_errors():
         warnings.simplefilter("always")
         nn.InstanceNorm1d(3)(ag.randn(2, 4, 5))
     assert "does not match num_features" in str(caught[0].message)
-    with pytest.raises(RuntimeError, match=r"Given normalized_shape=\[3\], expected input with shape \[\*3\]"):
+    with pytest.raises(RuntimeError, match=r"Given normalized_shape=\[4\], expected input with shape \[\*4\]"):
         F.rms_norm(x, (4,))
     with pytest.raises(TypeError, match="must be tuple of ints, not int"):
         F.rms_norm(x, 3)
@@ -411,7 +415,7 @@ def test_channel_dropout_drops_whole_channels():
     assert np.all(per_channel == per_channel[..., :1])  # a channel is all kept (×2) or all zero
     assert set(np.unique(per_channel)) == {0.0, 2.0}
     y1 = F.dropout1d(ag.ones(5, 7), 0.4)  # unbatched (C, L): one draw per channel
-    assert np.all(y1.array == y1.array[:, :1]) and set(np.unique(y1.array)) <= {0.0, 1 / 0.6}
+    assert np.all(y1.array == y1.array[:, :1]) and np.all(np.isclose(y1.array, 0) | np.isclose(y1.array, 1 / 0.6))
     assert F.dropout2d(ag.ones(2, 3, 2, 2), 0.5, training=False).array.sum() == 24
     close(nn.Dropout3d(1.0)(ag.ones(2, 3, 2, 2, 2)), np.zeros((2, 3, 2, 2, 2)))
     with pytest.warns(UserWarning, match="Received a 3D input to dropout2d"):
@@ -457,7 +461,7 @@ def test_pixel_shuffle_by_hand_and_inverse():
           [0, 2, 8, 10, 1, 3, 9, 11, 4, 6, 12, 14, 5, 7, 13, 15])
     x = ag.randn(2, 1, 12, 3, 2)
     close(F.pixel_unshuffle(F.pixel_shuffle(x, 2), 2), x.array)
-    check(lambda t: F.pixel_shuffle(t, 2), leaf((2, 3, 4, 2), 15).transpose(2, 3))  # a view, and a batch of 2 dims
+    check(lambda t: F.pixel_shuffle(t, 2), leaf((2, 1, 4, 3, 2), 15).transpose(3, 4))  # a view; 2 batch dims
     check(lambda t: F.pixel_unshuffle(t, 2), leaf((2, 4, 2), 16))
     assert repr(nn.PixelShuffle(2)) == "PixelShuffle(upscale_factor=2)"
     assert repr(nn.PixelUnshuffle(3)) == "PixelUnshuffle(downscale_factor=3)"
@@ -551,7 +555,9 @@ def test_embedding_extras_by_hand():
     close(table[2], [6.0, 8.0])
     close(out, [[0.6, 0.8], [0.3, 0.4], [0.6, 0.8]], tol=1e-6)
     assert table._version == version + 1
-    check(lambda w: F.embedding(idx, w, padding_idx=1) ** 2, leaf((5, 3), 25))
+    padded = leaf((5, 3), 25)
+    padded.array[1] = 0  # (the padding row gets no gradient: checked where the true one is zero too)
+    check(lambda w: F.embedding(idx, w, padding_idx=1) ** 2, padded)
     # torch's scaled gradient is not the forward's derivative, but its own derivative (the second order) is exact
     assert gradgradcheck(lambda w: F.embedding(idx, w, scale_grad_by_freq=True), (leaf((3, 5), 26).mT,))
 
@@ -587,7 +593,7 @@ def test_embedding_bag_by_hand():
     close(F.embedding_bag(inp, w, off, mode="max"), [[6, 7, 8], [0, 0, 0], [12, 13, 14]])
     close(F.embedding_bag(inp, w, off, mode="mean", padding_idx=2), [[0, 1, 2], [0, 0, 0], [8, 9, 10]])
     close(F.embedding_bag(inp, w, off, mode="max", padding_idx=4), [[6, 7, 8], [0, 0, 0], [9, 10, 11]])
-    close(F.embedding_bag(inp, w, off, mode="sum", per_sample_weights=ag.arange(5.0)),
+    close(F.embedding_bag(inp, w, off, mode="sum", per_sample_weights=ag.arange(5.0, dtype=ag.float64)),
           [[6, 7, 8], [0, 0, 0], [69, 78, 87]])
     close(F.embedding_bag(inp, w, ag.tensor([0, 2, 5]), mode="sum", include_last_offset=True),
           [[6, 8, 10], [24, 27, 30]])

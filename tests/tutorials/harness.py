@@ -53,7 +53,7 @@ def assert_same(a: dict, b: dict, rtol: float = 1e-5, atol: float = 1e-6) -> Non
     assert a.keys() == b.keys(), (sorted(a), sorted(b))
     for k in a:
         x, y = a[k], b[k]
-        if isinstance(x, list) and x and not isinstance(x[0], int | float | np.ndarray | np.generic):
+        if isinstance(x, list) and x and not all(isinstance(e, int | float | np.generic) for e in x):  # ragged too
             assert len(x) == len(y), k
             for i, (p, q) in enumerate(zip(x, y)):
                 assert_same({f"{k}[{i}]": p}, {f"{k}[{i}]": q}, rtol, atol)

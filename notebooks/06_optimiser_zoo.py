@@ -1,0 +1,216 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 6 · The optimiser zoo on a ravine
+#
+# Lecture **003** (Pacha): a loss "can have canyon-like curvature; the gradient bounces between canyon walls".
+# Lecture **004** (Schönhuth) blames a "poorly conditioned Hessian" and introduces momentum and Nesterov; lecture
+# **000** (Cohn) lists GD vs SGD vs mini-batch, momentum, Adagrad and Adam, and then a whole "zoo": Nesterov,
+# Adadelta, RMSprop, AMSGrad, Nadam, AdamW, QHAdam. We first check the lectures' update rules against
+# `optim`, then race them all through one ravine.
+
+# %%
+# %matplotlib inline
+# %config InlineBackend.figure_formats = ['png']
+import numpy as np
+import matplotlib.pyplot as plt
+plt.rcParams.update({"figure.dpi": 72, "figure.figsize": (4.5, 3.2), "font.size": 9})
+import autograd
+from autograd import viz
+import nn
+import optim
+
+# %% [markdown]
+# ## GD vs SGD vs mini-batch (lecture 000)
+#
+# Fit $\hat y = w x + b$ to 64 noisy points by least squares. Because the inputs are not centred ($x$ between 1 and
+# 4), $w$ and $b$ are strongly coupled and the loss surface is a long, tilted valley. Each method gets the same
+# budget of **8 epochs** and the same learning rate:
+#
+# * **GD** — one update per epoch, on the gradient of the whole data set: stable, few updates;
+# * **SGD** — one update per example: 64 noisy updates per epoch;
+# * **mini-batch** ($b = 16$) — 4 updates per epoch, less noise than SGD.
+
+# %%
+rng = np.random.default_rng(0)
+xd = rng.uniform(1, 4, size=64)
+yd = 2.0 * xd - 3.0 + rng.normal(scale=0.5, size=64)
+Xd, Yd = autograd.tensor(xd), autograd.tensor(yd)
+
+def mse(theta, idx=slice(None)):
+    return ((theta[0] * Xd[idx] + theta[1] - Yd[idx]) ** 2).mean()
+
+def run(batch, epochs=8, lr=0.05, seed=0):
+    order_rng = np.random.default_rng(seed)
+    theta = autograd.tensor([-1.0, 4.0], dtype=autograd.float64, requires_grad=True)
+    opt = optim.SGD([theta], lr=lr)
+    path = [theta.detach().numpy().copy()]
+    for _ in range(epochs):
+        perm = order_rng.permutation(64)
+        for start in range(0, 64, batch):
+            opt.zero_grad()
+            mse(theta, perm[start:start + batch]).backward()
+            opt.step()
+            path.append(theta.detach().numpy().copy())
+    with autograd.no_grad():
+        return np.array(path), mse(theta).item()
+
+runs = {"GD (b=64)": run(64), "mini-batch (b=16)": run(16), "SGD (b=1)": run(1)}
+for name, (path, loss) in runs.items():
+    print(f"{name:18s} {len(path) - 1:4d} updates, final loss {loss:.3f}")
+
+# %%
+ws, bs_ = np.meshgrid(np.linspace(-1.5, 3.5, 120), np.linspace(-5.5, 5, 120))
+Lgrid = ((ws[..., None] * xd + bs_[..., None] - yd) ** 2).mean(-1)
+fig, axes = plt.subplots(1, 3, figsize=(9, 2.8), sharey=True)
+for ax, (name, (path, loss)) in zip(axes, runs.items()):
+    ax.contour(ws, bs_, np.log(Lgrid), 15, cmap="Greys", linewidths=0.6)
+    ax.plot(path[:, 0], path[:, 1], ".-", ms=2, lw=0.8)
+    ax.set_title(f"{name}: {len(path) - 1} updates\nfinal loss {loss:.2f}", fontsize=8); ax.set_xlabel("w")
+axes[0].set_ylabel("b"); plt.tight_layout(); plt.show()
+
+gd, mb, sgd = (runs[k][1] for k in runs)
+# same epochs: more, noisier updates get further along the valley; GD has only made 8 steps
+assert sgd < gd and mb < gd
+
+
+# %% [markdown]
+# ## The lectures' update rules are `optim`'s
+#
+# Momentum. Lecture 004: $\mathbf v \leftarrow \alpha\mathbf v - \epsilon\nabla C$, $\mathbf w \leftarrow
+# \mathbf w + \mathbf v$ (lecture 003 writes the same with $\beta, \alpha$; lecture 000 with the sign flipped).
+# `optim.SGD(momentum=α)` stores $\mathbf b \leftarrow \alpha\mathbf b + \nabla C$ and steps
+# $\mathbf w \leftarrow \mathbf w - \epsilon\mathbf b$ — the same sequence, with $\mathbf v = -\epsilon\mathbf b$.
+#
+# Adagrad (lecture 000): $g_i \leftarrow g_i + (\nabla L)_i^2$,
+# $\theta_i \leftarrow \theta_i - \frac{\eta}{\sqrt{g_i + \epsilon}}(\nabla L)_i$.
+#
+# Adam (lecture 000): $\mathbf m \leftarrow \beta_1\mathbf m + (1-\beta_1)\nabla L$,
+# $\mathbf v \leftarrow \beta_2\mathbf v + (1-\beta_2)\nabla L^2$,
+# $\theta \leftarrow \theta - \frac{\eta}{\sqrt{\mathbf v/(1-\beta_2^t)} + \epsilon}\,\mathbf m/(1-\beta_1^t)$. The slide
+# writes the bias corrections as $1-\beta$; the original (and `optim.Adam`) uses $1-\beta^t$ at step $t$ — the
+# two agree at $t = 1$.
+#
+# We run each rule by hand in NumPy next to the library for 20 steps on the ravine
+# $C(\mathbf w) = 0.01\,w_1^2 + w_2^2$ (gradient $(0.02\,w_1,\ 2 w_2)$) and compare every iterate.
+
+# %%
+def ravine(w):
+    return 0.01 * w[0] ** 2 + w[1] ** 2
+def ravine_grad(w):
+    return np.array([0.02 * w[0], 2 * w[1]])
+start = np.array([-8.0, 1.5])
+
+def library_path(make_opt, steps=20):
+    w = autograd.tensor(start, dtype=autograd.float64, requires_grad=True)
+    opt = make_opt([w])
+    out = []
+    for _ in range(steps):
+        opt.zero_grad(); ravine(w).backward(); opt.step()
+        out.append(w.detach().numpy().copy())
+    return np.array(out)
+
+def momentum_by_hand(eps=0.5, alpha=0.7, steps=20):       # lecture 004, eqs. (14)-(15)
+    w, v, out = start.copy(), np.zeros(2), []
+    for _ in range(steps):
+        v = alpha * v - eps * ravine_grad(w); w = w + v; out.append(w)
+    return np.array(out)
+
+def adagrad_by_hand(eta=1.0, eps=1e-10, steps=20):       # lecture 000
+    w, G, out = start.copy(), np.zeros(2), []
+    for _ in range(steps):
+        g = ravine_grad(w); G = G + g ** 2; w = w - eta / np.sqrt(G + eps) * g; out.append(w)
+    return np.array(out)
+
+def adam_by_hand(eta=0.5, b1=0.9, b2=0.999, eps=1e-8, steps=20):   # lecture 000, with 1 - β^t
+    w, m, v, out = start.copy(), np.zeros(2), np.zeros(2), []
+    for t in range(1, steps + 1):
+        g = ravine_grad(w); m = b1 * m + (1 - b1) * g; v = b2 * v + (1 - b2) * g ** 2
+        w = w - eta / (np.sqrt(v / (1 - b2 ** t)) + eps) * m / (1 - b1 ** t); out.append(w)
+    return np.array(out)
+
+checks = {
+    "momentum": (momentum_by_hand(), library_path(lambda p: optim.SGD(p, lr=0.5, momentum=0.7))),
+    "Adagrad":  (adagrad_by_hand(),  library_path(lambda p: optim.Adagrad(p, lr=1.0, eps=1e-10))),
+    "Adam":     (adam_by_hand(),     library_path(lambda p: optim.Adam(p, lr=0.5))),
+}
+for name, (hand, lib) in checks.items():
+    err = np.abs(hand - lib).max()
+    print(f"{name:9s} max |by hand - optim| over 20 steps = {err:.1e}")
+    assert np.allclose(hand, lib, rtol=1e-6, atol=1e-8), name
+
+# %% [markdown]
+# ## The race
+#
+# Eleven optimisers, 100 steps each, from $(-8, 1.5)$ on $C(\mathbf w) = 0.01\,w_1^2 + w_2^2$: the valley floor
+# is the $w_1$ axis, and the walls are 100 times steeper than the floor (condition number 100). Learning rates are
+# set per method, roughly as large as each tolerates. Watch for:
+#
+# * **GD** bouncing between the walls (its learning rate is capped by the steep direction, so it crawls along
+#   the floor);
+# * **momentum / Nesterov** averaging the bounces away and building up speed along the floor (lecture 004);
+# * the **adaptive** methods (Adagrad, Adadelta, RMSprop, Adam and its variants) rescaling each coordinate by its
+#   own gradient history, so both directions move at a similar speed — they head almost straight for the
+#   floor, then along it.
+
+# %%
+zoo = {
+    "GD":        lambda p: optim.SGD(p, lr=0.95),
+    "momentum":  lambda p: optim.SGD(p, lr=0.5, momentum=0.7),
+    "Nesterov":  lambda p: optim.SGD(p, lr=0.5, momentum=0.7, nesterov=True),
+    "Adagrad":   lambda p: optim.Adagrad(p, lr=1.0),
+    "Adadelta":  lambda p: optim.Adadelta(p, lr=50.0),
+    "RMSprop":   lambda p: optim.RMSprop(p, lr=0.1),
+    "Adam":      lambda p: optim.Adam(p, lr=0.5),
+    "AMSGrad":   lambda p: optim.Adam(p, lr=0.5, amsgrad=True),
+    "AdamW":     lambda p: optim.AdamW(p, lr=0.5, weight_decay=0.01),
+    "NAdam":     lambda p: optim.NAdam(p, lr=0.5),
+    "QHAdam":    lambda p: optim.QHAdam(p, lr=0.5),
+}
+paths, final = {}, {}
+for name, make in zoo.items():
+    path = np.vstack([start, library_path(make, steps=100)])
+    paths[name], final[name] = path, ravine(path[-1])
+    print(f"{name:9s} loss after 100 steps: {final[name]:.2e}")
+
+w1, w2 = np.meshgrid(np.linspace(-9, 2, 100), np.linspace(-2, 2, 100))
+fig, axes = plt.subplots(3, 4, figsize=(9, 4.6), sharex=True, sharey=True)
+for ax, (name, path) in zip(axes.flat, paths.items()):
+    ax.contour(w1, w2, ravine(np.array([w1, w2])), levels=np.geomspace(1e-3, 5, 10), cmap="Greys", linewidths=0.5)
+    ax.plot(path[:, 0], path[:, 1], ".-", ms=2, lw=0.8, color="C3")
+    ax.plot(0, 0, "k*", ms=6)
+    ax.set_title(f"{name}  ({final[name]:.0e})", fontsize=8)
+axes.flat[-1].axis("off")
+plt.tight_layout(); plt.show()
+
+assert final["momentum"] < final["GD"] / 10 and final["Nesterov"] < final["GD"] / 10
+for name in ["Adagrad", "RMSprop", "Adam", "AMSGrad", "AdamW", "NAdam"]:
+    assert final[name] < final["GD"] / 10, name
+assert all(v < ravine(start) / 100 for v in final.values())
+
+# %% [markdown]
+# What the grid shows:
+#
+# * **GD** zig-zags across the valley and is still far along the floor after 100 steps.
+# * **Momentum** and **Nesterov** oscillate a little at first and then run along the floor; Nesterov evaluates the
+#   gradient at the look-ahead point $\mathbf w + \alpha\mathbf v$, which damps the overshoot.
+# * **Adagrad** divides by the root of the *sum* of squared gradients, so its steps only shrink — fine here,
+#   "too conservative" on long runs (lecture 000). **Adadelta** and **RMSprop** replace the sum with a decaying
+#   average (lecture 003: "RMSprop: very similar to Adadelta").
+# * **Adam** = momentum + RMSprop scaling; its first steps have size ≈ η in each coordinate, whatever the
+#   gradient's scale. **AMSGrad** uses the maximum of past $v$ instead of the average; **AdamW** decays the weights
+#   directly instead of through the gradient; **NAdam** adds Nesterov's look-ahead to Adam; **QHAdam** averages a
+#   plain gradient step with the momentum step.

@@ -1,0 +1,171 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 10 · Batch normalisation, Algorithm 1 step by step
+#
+# Lecture 004 presents Ioffe & Szegedy's *Batch Normalizing Transform* over a mini-batch $\mathcal B=\{x_{1\dots m}\}$:
+#
+# $$\mu_\mathcal{B} = \tfrac1m\textstyle\sum_i x_i,\qquad \sigma^2_\mathcal{B} = \tfrac1m\sum_i (x_i-\mu_\mathcal{B})^2,
+# \qquad \hat x_i = \frac{x_i-\mu_\mathcal{B}}{\sqrt{\sigma^2_\mathcal{B}+\epsilon}},\qquad y_i = \gamma\hat x_i + \beta.$$
+#
+# We compute it by hand in NumPy, compare it with `nn.BatchNorm1d`, check the gradients, and then train a deep
+# sigmoid network with and without it.
+
+# %%
+import os
+# These arrays are small: one BLAS thread is faster than several, and much faster on a busy machine.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1"); os.environ.setdefault("OMP_NUM_THREADS", "1")
+# %matplotlib inline
+# %config InlineBackend.figure_format = "png"
+import time
+import numpy as np
+import matplotlib.pyplot as plt
+import autograd, nn, optim
+import nn.functional as F
+from nn.data import load_digits
+
+plt.rcParams.update({"figure.dpi": 70, "figure.figsize": (6, 3), "font.size": 9})
+np.set_printoptions(precision=4, suppress=True)
+
+# %%
+rng = np.random.default_rng(0)
+m, d = 16, 5
+x = rng.normal(loc=3.0, scale=[0.5, 1, 2, 4, 8], size=(m, d))   # features on very different scales
+gamma, beta, eps = rng.normal(size=d), rng.normal(size=d), 1e-5
+
+# Algorithm 1, line by line
+mu = x.mean(axis=0)                          # mini-batch mean
+var = ((x - mu) ** 2).mean(axis=0)           # mini-batch variance (biased: 1/m)
+x_hat = (x - mu) / np.sqrt(var + eps)        # normalise
+y_alg1 = gamma * x_hat + beta                # scale and shift
+
+bn = nn.BatchNorm1d(d, eps=eps, dtype=autograd.float64)
+bn.weight.data[...] = gamma
+bn.bias.data[...] = beta
+bn.train()
+xt = autograd.tensor(x, requires_grad=True, dtype=autograd.float64)
+y_bn = bn(xt)
+print("max |Algorithm 1 − nn.BatchNorm1d| =", np.abs(y_bn.detach().numpy() - y_alg1).max())
+assert np.allclose(y_bn.detach().numpy(), y_alg1, rtol=0, atol=1e-6)
+print("x̂: mean", x_hat.mean(0).round(6), " variance", x_hat.var(0).round(4))
+
+# %% [markdown]
+# ## Test time: running statistics
+#
+# A trained network must also classify a single example, which has no batch. `BatchNorm1d` therefore keeps running
+# averages, updated at every training step with momentum 0.1 — and with the *unbiased* variance
+# $\frac{m}{m-1}\sigma^2_\mathcal B$, as in the paper's inference algorithm — and uses them in `eval()` mode.
+
+# %%
+rm, rv = bn.running_mean.numpy().copy(), bn.running_var.numpy().copy()
+assert np.allclose(rm, 0.9 * 0 + 0.1 * mu) and np.allclose(rv, 0.9 * 1 + 0.1 * var * m / (m - 1))
+bn.eval()
+x_new = rng.normal(loc=3.0, size=(1, d))
+y_eval = bn(autograd.tensor(x_new, dtype=autograd.float64)).detach().numpy()
+assert np.allclose(y_eval, gamma * (x_new - rm) / np.sqrt(rv + eps) + beta, atol=1e-6)
+print("running mean", rm, "\nrunning var ", rv)
+
+# %% [markdown]
+# ## Backpropagation through Algorithm 1
+#
+# *“Learn γ, β during backpropagation.”* The gradient with respect to $x_i$ has three paths — directly, through
+# $\mu_\mathcal B$, and through $\sigma^2_\mathcal B$ — which gives the paper's formulas below. Autograd finds the same
+# numbers from the graph of means, subtractions and square roots that `batch_norm` builds.
+
+# %%
+dy = rng.normal(size=(m, d))                       # an upstream gradient ∂ℓ/∂y
+y_bn.backward(autograd.tensor(dy, dtype=autograd.float64))
+
+dx_hat = dy * gamma
+dvar = (dx_hat * (x - mu)).sum(0) * -0.5 * (var + eps) ** -1.5
+dmu = -(dx_hat / np.sqrt(var + eps)).sum(0) + dvar * (-2 * (x - mu)).mean(0)
+dx = dx_hat / np.sqrt(var + eps) + dvar * 2 * (x - mu) / m + dmu / m
+dgamma, dbeta = (dy * x_hat).sum(0), dy.sum(0)
+
+assert np.allclose(xt.grad.numpy(), dx, atol=1e-6)
+assert np.allclose(bn.weight.grad.numpy(), dgamma, atol=1e-6)
+assert np.allclose(bn.bias.grad.numpy(), dbeta, atol=1e-6)
+# the gradient BN passes down has zero mean over the batch, and (up to ε) no component along x̂
+assert np.allclose(dx.sum(0), 0, atol=1e-9) and np.allclose((dx * x_hat).sum(0), 0, atol=1e-3)
+print("∂ℓ/∂x, ∂ℓ/∂γ, ∂ℓ/∂β: the paper's formulas = autograd")
+
+# %% [markdown]
+# ## Training with and without batch normalisation
+#
+# The deep sigmoid network of notebook 9, [64,30,30,30,30,10], where the early layers barely learn. Same
+# initial weights, same batches, same plain SGD; the second network has a `BatchNorm1d` before every sigmoid.
+
+# %%
+X, y = load_digits()
+X = X / 16.0
+perm = np.random.default_rng(0).permutation(len(X))
+tr, te = perm[:1300], perm[1300:]
+
+def make(bn, seed=0):
+    autograd.manual_seed(seed)
+    sizes, layers = [64, 30, 30, 30, 30, 10], []
+    for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
+        layers.append(nn.Linear(a, b))
+        if i < len(sizes) - 2:
+            layers += [nn.BatchNorm1d(b)] if bn else []
+            layers.append(nn.Sigmoid())
+    return nn.Sequential(*layers)
+
+def run(net, epochs=12, lr=0.5):
+    opt, loss_fn, r = optim.SGD(net.parameters(), lr=lr), nn.CrossEntropyLoss(), np.random.default_rng(1)
+    curve, acc = [], []
+    for _ in range(epochs):
+        net.train()
+        order = r.permutation(tr)
+        for i in range(0, len(order), 32):
+            b = order[i:i + 32]
+            opt.zero_grad()
+            loss = loss_fn(net(autograd.tensor(X[b])), autograd.tensor(y[b]))
+            loss.backward()
+            opt.step()
+            curve.append(loss.item())
+        net.eval()
+        with autograd.no_grad():
+            acc.append(float((net(autograd.tensor(X[te])).numpy().argmax(1) == y[te]).mean()))
+    return np.array(curve), acc
+
+t0 = time.perf_counter()
+results = {name: run(make(bn)) for name, bn in [("without BN", False), ("with BN", True)]}
+print(f"{time.perf_counter() - t0:.1f} s")
+for name, (curve, acc) in results.items():
+    print(f"{name:10s}: final loss (mean of last 20 steps) {curve[-20:].mean():.3f}, test accuracy {acc[-1]:.3f}")
+
+fig, ax = plt.subplots(1, 2, figsize=(8, 2.6))
+smooth = lambda c: np.convolve(c, np.ones(10) / 10, mode="valid")
+for name, (curve, acc) in results.items():
+    ax[0].plot(smooth(curve), label=name)
+    ax[1].plot(range(1, len(acc) + 1), acc, "o-", label=name)
+ax[0].set_xlabel("step"); ax[0].set_ylabel("cross-entropy (smoothed)"); ax[0].legend(fontsize=7)
+ax[1].set_xlabel("epoch"); ax[1].set_ylabel("test accuracy"); ax[1].legend(fontsize=7)
+plt.tight_layout()
+
+(c0, a0), (c1, a1) = results["without BN"], results["with BN"]
+assert c1[-20:].mean() < c0[-20:].mean() / 2 and a1[-1] > a0[-1] + 0.05
+print("test accuracy per epoch with BN:", np.round(a1, 3))
+assert a1[-1] > 0.9 and a0[-1] < 0.5
+
+# %% [markdown]
+# **What you see.** Without BN the loss never leaves the plateau at $\ln 10 \approx 2.30$ — the network outputs
+# the same guess for every digit, while the vanishing gradients of notebook 9 starve its early layers; with BN the
+# same network, with the same learning rate, starts learning at once and reaches over 90% test accuracy. (The test
+# accuracy wobbles from epoch to epoch: at this large learning rate the running statistics used at test time lag
+# behind the weights.) This is the lecture's *“reshapes the cost function surface: accelerated
+# training”* and *“prevents gradients from vanishing”*.
