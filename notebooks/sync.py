@@ -2,7 +2,7 @@
 
     python notebooks/sync.py               # all thirteen
     python notebooks/sync.py 03 11         # only the notebooks whose names start with 03 or 11
-    python notebooks/sync.py --no-execute  # cells only (the outputs are dropped)
+    python notebooks/sync.py --no-execute  # cells only, without outputs
 
 The ``.py`` files (jupytext percent format) are the sources: edit them, or edit the notebook in JupyterLab with
 jupytext installed, which saves both files of the pair. Every notebook asserts the lecture's numbers it shows, so
@@ -21,6 +21,7 @@ from pathlib import Path
 
 import jupytext
 import nbformat
+from jupytext.combine import combine_inputs_with_outputs
 
 HERE = Path(__file__).resolve().parent
 
@@ -51,7 +52,13 @@ def tidy(nb: nbformat.NotebookNode) -> None:
 
 def sync(source: Path, execute: bool = True) -> float:
     """Write ``source``'s .ipynb twin from its cells; with ``execute``, run it from notebooks/ and keep outputs."""
+    ipynb = source.with_suffix(".ipynb")
     nb = jupytext.read(source)
+    if ipynb.exists():  # keep the cell ids (and notebook metadata) of unchanged cells: smaller diffs
+        nb = combine_inputs_with_outputs(nb, nbformat.read(ipynb, as_version=4), fmt="py:percent")
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
     seconds = 0.0
     if execute:
         from nbclient import NotebookClient
@@ -59,7 +66,7 @@ def sync(source: Path, execute: bool = True) -> float:
         NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(HERE)}}).execute()
         seconds = time.perf_counter() - t0
         tidy(nb)
-    jupytext.write(nb, source.with_suffix(".ipynb"))
+    jupytext.write(nb, ipynb)
     return seconds
 
 

@@ -103,51 +103,29 @@ def graph(args: argparse.Namespace) -> int:
 
 
 def _output_problem(output: Path, fmt: str) -> str | None:
-    """Why ``-o output`` cannot be written, checked before any work: None when it looks writable."""
+    """Why ``-o output`` cannot be written, checked before any work: None when it looks writable.
+
+    Raises GraphvizNotFoundError (exit status 1) when the renderer is missing, or lacks a format such as PDF that a
+    system Graphviz would write."""
     import os
 
-    import graphviz
+    from autograd.viz.export import check_format
 
     if output.is_dir():
         return f"-o {str(output)!r} is a folder; give a file name, e.g. -o {output / 'graph.svg'}"
     if not fmt:
         return (f"-o {str(output)!r} has no extension, and the extension picks the format; use .svg, .png or .dot "
                 f"(e.g. -o {output.with_suffix('.svg')})")
-    if fmt not in ("dot", "gv"):
-        renderer, formats = _renderer_formats()
-        if fmt not in formats:
-            hint = ("; for ." + fmt + ", install a system Graphviz (apt install graphviz, brew install graphviz)"
-                    if fmt in graphviz.FORMATS else "")
-            return (f"-o {str(output)!r}: the renderer {Path(renderer).name} cannot write .{fmt}; use .svg, .png "
-                    f"or .dot{hint}")
+    try:
+        check_format(fmt, f"-o {str(output)!r}")
+    except ValueError as e:
+        return str(e)
     folder = output.parent
     if not folder.is_dir():
         return f"-o {str(output)!r}: the folder {str(folder)!r} does not exist; create it first"
     if not os.access(folder, os.W_OK | os.X_OK):
         return f"-o {str(output)!r}: no permission to write in {str(folder)!r}"
     return None
-
-
-def _renderer_formats() -> tuple[str, set[str]]:
-    """The program graphviz will run and the output formats it lists (``dot -T?``); graphviz's list if it lists none.
-
-    Raises GraphvizNotFoundError when there is no renderer at all."""
-    import re
-    import subprocess
-
-    import graphviz
-
-    from autograd.viz.executable import ensure_renderer
-
-    exe = ensure_renderer()
-    try:
-        done = subprocess.run([exe, "-T?"], capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
-        listed = re.search(r"Use one of:(.*)", done.stderr + done.stdout)
-    except (OSError, subprocess.SubprocessError):
-        listed = None
-    if listed is None:
-        return exe, set(graphviz.FORMATS)
-    return exe, {word.split(":")[0].lower() for word in listed.group(1).split()}
 
 
 def _count_ops(result: object) -> int:
@@ -190,7 +168,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("expression", help='e.g. "(a+b)*(b+1)" (quote it for the shell)')
     p.add_argument("values", nargs="*", metavar="NAME=VALUE", help="a value for each variable, e.g. a=2 b=1")
     p.add_argument("-o", "--output", default="graph.svg",
-                   help="where to write; the extension picks the format: .svg, .png, .dot (default: %(default)s)")
+                   help="where to write; the extension picks the format: .svg, .png, .dot, or .pdf with a system "
+                   "Graphviz (default: %(default)s)")
     p.add_argument("--no-local-grads", action="store_true", help="leave the local derivatives off the edges")
     p.add_argument("--rankdir", default="LR", choices=["LR", "TB", "RL", "BT"],
                    help="layout direction (default: %(default)s, left to right)")

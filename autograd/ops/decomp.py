@@ -116,19 +116,21 @@ def _differentiable(ctx: QR) -> None:
 
 
 def _qr_backward(q, r, gq, gr):
+    """Ā = (Q̄ + Q copyltu(M)) R⁻ᵀ with M = R R̄ᵀ − Q̄ᵀ Q, for m ≥ n (a None gradient counts as zero)."""
     n = r.shape[-1]
-    m = 0
+    m_ = 0
     if gr is not None:
-        m = r @ gr.mT
+        m_ = r @ gr.mT
     if gq is not None:
-        m = m - gq.mT @ q
-    lower = m * tril_mask(n, r.dtype)
+        m_ = m_ - gq.mT @ q
+    lower = m_ * tril_mask(n, r.dtype)
     b = q @ (lower + (lower * tril_mask(n, r.dtype, -1)).mT)
     b = b if gq is None else gq + b
     return _upper_solve(r, b.mT).mT  # B R⁻ᵀ = (R⁻¹ Bᵀ)ᵀ
 
 
 def _qr_jvp(q, r, t):
+    """(dQ, dR) for m ≥ n: D = dA R⁻¹, C = Qᵀ D, Ω its skew part from the strict lower triangle."""
     d = _right_upper_inv(r, t)
     c = q.mT @ d
     low = c * tril_mask(r.shape[-1], r.dtype, -1)

@@ -36,8 +36,10 @@ def is_constant(x: Any) -> bool:
     return isinstance(x, int | float | np.number) and not isinstance(x, bool | np.bool_)
 
 
-# Argument names that configure an op rather than feed it numbers: shown in the op's label, never as constant nodes.
-_SETTING_NAMES = {"dim", "dims", "keepdim", "index", "shape", "sizes", "widths", "dtype", "dim0", "dim1"}
+# The parameter names under which a Python number is an operand of the maths (the 1 in ``b + 1``, the 2 in ``x ** 2``,
+# drawn as a small constant node); a number under any other name configures the op (``groups``, ``negative_slope``,
+# ``dim``) and goes in its label.
+_OPERAND_NAMES = {"a", "b", "x", "y", "w", "other", "input"}
 
 
 def arg_names(node: Function) -> list[str]:
@@ -58,34 +60,43 @@ def arg_names(node: Function) -> list[str]:
 
 
 def is_setting(node: Function, position: int, names: Sequence[str]) -> bool:
-    """Whether ``node.args[position]`` is a non-tensor setting (dims, shape, ...) rather than a constant operand."""
+    """Whether ``node.args[position]`` is a non-tensor setting (dims, shape, groups, ...) rather than an operand."""
     a = node.args[position]
-    return not isinstance(a, Tensor) and (not is_constant(a) or names[position] in _SETTING_NAMES)
+    return not isinstance(a, Tensor) and (not is_constant(a) or names[position] not in _OPERAND_NAMES)
+
+
+def arg_key(node: Function, position: int) -> TensorKey:
+    """The key of ``node.args[position]`` by the producer recorded when the op ran (``next_functions``): it stays
+    right after an in-place op gives the tensor object a newer history."""
+    producer, nr = node.next_functions[position]
+    return ("out", id(producer), nr) if producer is not None else ("leaf", id(node.args[position]))
 
 
 class GraphWalk:
-    """The ops reachable from ``root`` in reverse topological order (output first), and the tensors between them."""
+    """The ops reachable from ``root`` in reverse topological order (output first), and the tensors between them.
+
+    ``tensors`` maps the key of every tensor the ops read (and the root's) to its Tensor object, or to None for an
+    op output that an in-place op overwrote after it was read (the object now holds the newer value and history).
+    """
 
     def __init__(self, root: Tensor) -> None:
         if not isinstance(root, Tensor):
             raise TypeError(f"viz: expected the output Tensor of a computation, got {type(root).__name__}")
         self.root = root
         self.ops: list[Function] = topological_order([root.grad_fn]) if root.grad_fn is not None else []
-        # The Tensor object of each op output, where one is reachable: the root, or an argument of a consumer.
-        self.outputs: dict[TensorKey, Tensor] = {tensor_key(root): root}
+        self.tensors: dict[TensorKey, Tensor | None] = {tensor_key(root): root}
         for node in self.ops:
-            for a in node.args:
-                if isinstance(a, Tensor) and a.grad_fn is not None:
-                    self.outputs.setdefault(tensor_key(a), a)
+            for i, a in enumerate(node.args):
+                if isinstance(a, Tensor):
+                    key = arg_key(node, i)
+                    current = a if tensor_key(a) == key else None
+                    if self.tensors.get(key) is None:
+                        self.tensors[key] = current
 
-    def used_outputs(self, node: Function) -> list[Tensor]:
-        """The outputs of ``node`` that something downstream uses (unused outputs of multi-output ops are skipped)."""
-        outs = []
-        for i in range(len(getattr(node, "output_meta", ()))):
-            t = self.outputs.get(("out", id(node), i))
-            if t is not None:
-                outs.append(t)
-        return outs
+    def used_outputs(self, node: Function) -> list[TensorKey]:
+        """The keys of the outputs of ``node`` that something downstream uses (or that are the root)."""
+        return [("out", id(node), i) for i in range(len(getattr(node, "output_meta", ())))
+                if ("out", id(node), i) in self.tensors]
 
 
 def is_scalar_graph_node(node: Function) -> bool:

@@ -1,15 +1,20 @@
-"""``draw_graph``: the recorded graph as a Graphviz drawing, and ``save`` to write it as SVG or PNG.
+"""``draw_graph``: the recorded graph as a Graphviz drawing, with every tensor's adjoint after ``backward()``.
 
-Tensors are boxes (name, value or shape, gradient), ops are ellipses (+, −, ×, tanh, @, ...), Python numbers the op
-was given are small dashed boxes. Data flows left to right; on a scalar graph each tensor → op edge carries the op's
-local derivative ∂out/∂in, so the drawing is the lecture's figure: multiply along a path, add over paths.
+Tensors are boxes (name, value or shape, adjoint ∂out/∂t), ops are ellipses labelled with their maths (``+``, ``·``,
+``matmul``, ``conv2d 3×3 s1``), Python numbers the op was given are small dashed boxes. Data flows left to right; on
+a scalar graph each tensor → op edge carries the op's local derivative ∂out/∂in, so the drawing is the lecture's
+figure: multiply along a path, add over paths. The adjoints are computed by the drawing, by a reverse sweep over the
+recorded ops (``explain.backward_steps``): training keeps nothing extra for them.
+
+Reshape-like ops (reshape, view, flatten, squeeze, unsqueeze, permute, transpose, expand) are folded into the edge
+they sit on; a model's graph is drawn as one box per top-level Module (see ``modules``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import graphviz
@@ -20,6 +25,7 @@ from ..tensor import Tensor
 from ._graph import (
     GraphWalk,
     TensorKey,
+    arg_key,
     arg_names,
     is_scalar_graph_node,
     is_setting,
@@ -27,6 +33,9 @@ from ._graph import (
     tensor_key,
 )
 from .executable import ensure_renderer
+from .explain import final_adjoints
+from .labels import RESHAPE_LIKE, fmt, fold_label, grad_text, op_label
+from .modules import Modules
 
 if TYPE_CHECKING:
     from .explain import BackwardStep
@@ -35,27 +44,75 @@ if TYPE_CHECKING:
 # exact x-placement (network simplex) make layout time grow much faster than the graph.
 LARGE_GRAPH = 300
 
-_SYMBOLS = {"Add": "+", "Sub": "−", "Mul": "×", "Div": "÷", "Pow": "^", "Neg": "−x", "MatMul": "@ matmul"}
+
+def draw_graph(root: Tensor, names: Mapping[Any, Any] | None = None, *, show_data: bool = True,
+               show_grad: bool | None = None, show_local_grads: bool = True, show_reshapes: bool = False,
+               rankdir: str = "LR", max_nodes: int | None = 4000, number_backward: bool = False,
+               module: Any = None, collapse_modules: bool = True, expand: Iterable[str] = (),
+               highlight: BackwardStep | None = None) -> graphviz.Digraph:
+    """Draw the graph that produced ``root``; returns a ``graphviz.Digraph`` (shown inline in Jupyter).
+
+    names:            what to call tensors: a mapping from names to tensors such as ``locals()`` (names starting
+                      with ``_`` are skipped), or from tensors to names. Else a tensor's ``.name``, a parameter's
+                      name in the model, else t1, t2, ... (``root`` is "out").
+    show_data:        each tensor's value (one number) or shape and dtype.
+    show_grad:        each tensor's adjoint ∂root/∂t (the norm for arrays); None: once ``backward()`` has run
+                      through ``root`` (it freed the graph, or ``root`` is one number and a leaf has a ``.grad``).
+    show_local_grads: on graphs of single numbers, label each input edge with ∂out/∂in.
+    show_reshapes:    draw reshape-like ops as ops instead of folding them into their edge.
+    max_nodes:        draw at most about this many nodes, those nearest the output; a note counts the rest.
+    number_backward:  number the ops in the order backward visits them (1 = first).
+    module:           the model whose Modules are drawn (default: found from the ops' recorded Modules).
+    collapse_modules: draw each top-level Module as one box; False: every op, in a cluster per Module.
+    expand:           names of Modules to open (``expand=["features"]``): their submodules become the boxes.
+    highlight:        a step of ``backward_steps(root)``: mark its op and show the adjoints as they stand after it,
+                      what it adds to each (``3 + 2 = 5``) and, on its input edges, local derivative × ē.
+
+    Raises GraphvizNotFoundError if no renderer (``dot`` or ``graphviz-pure``) is installed.
+    """
+    ensure_renderer()
+    walk = GraphWalk(root)
+    kept = _keep(walk, max_nodes)
+    mods = Modules.for_graph(kept, module, collapse_modules, expand)
+    naming = _Naming(names, mods)
+    if highlight is not None:
+        adjoints: Mapping[TensorKey, np.ndarray] | None = highlight.adjoints
+    elif show_grad or (show_grad is None and _backward_ran(walk)):
+        adjoints = final_adjoints(root)
+    else:
+        adjoints = None
+    b = _Builder(walk, kept, mods, naming, adjoints, highlight, show_data, show_reshapes)
+    b.draw(show_local_grads, number_backward, max_nodes)
+    return _emit(b.d, mods, rankdir, b.large)
 
 
-def op_symbol(node: Function) -> str:
-    """The short label of an op: ``×`` for Mul, ``tanh`` for Tanh, ``log_softmax`` for LogSoftmax."""
-    cls = type(node).__name__
-    return _SYMBOLS.get(cls) or re.sub(r"(?<!^)(?=[A-Z])", "_", cls).lower()
+def _backward_ran(walk: GraphWalk) -> bool:
+    """Whether backward() went through this graph: it freed the output's node, or (retain_graph=True) the output
+    is one number and a leaf of the graph has a ``.grad``."""
+    if walk.root.grad_fn is not None and walk.root.grad_fn._saved is None:
+        return True
+    return walk.root.array.size == 1 and any(
+        key[0] == "leaf" and t is not None and t.grad is not None for key, t in walk.tensors.items())
 
 
-def fmt(x: Any) -> str:
-    """A number, short: 4 significant digits (``2``, ``0.7616``, ``1.2e-05``)."""
-    return f"{float(x):.4g}"
+class _Naming:
+    """A tensor's name in the drawing: the user's variable name, its ``.name``, its parameter name, or its id."""
 
+    def __init__(self, names: Mapping[Any, Any] | None, mods: Modules | None) -> None:
+        if names is not None and not isinstance(names, Mapping):
+            raise TypeError(f"draw_graph: names must be a mapping such as locals() or {{'a': a}}, got "
+                            f"{type(names).__name__}")
+        self.by_id: dict[int, str] = {}
+        for k, v in (names or {}).items():
+            name, t = (k, v) if isinstance(k, str) else (v, k)
+            if isinstance(t, Tensor) and isinstance(name, str) and not name.startswith("_"):
+                self.by_id.setdefault(id(t), name)
+        self.params = mods.param_names if mods is not None else {}
 
-def _record_escape(s: str) -> str:
-    # Characters with a meaning inside a Graphviz record label.
-    return re.sub(r'([{}|<>"\\])', r"\\\1", s)
-
-
-def _summary(a: np.ndarray) -> str:
-    return fmt(a.reshape(-1)[0]) if a.size == 1 else f"norm {fmt(np.linalg.norm(a.astype(np.float64)))}"
+    def of(self, t: Tensor | None, tid: str) -> str:
+        if t is None:
+            return tid
+        return self.by_id.get(id(t)) or t.name or self.params.get(id(t)) or tid
 
 
 @dataclass
@@ -71,194 +128,246 @@ class _Drawing:
             self.nodes.setdefault(cluster[:depth], [])
         self.nodes.setdefault(cluster, []).append((node_id, attrs))
 
-    def edge(self, src: str, dst: str, **attrs: str) -> None:
+    def edge(self, src: str, dst: str, dedupe: bool = False, **attrs: str) -> None:
         if src == dst:
             return  # an edge inside a collapsed module box
-        if not attrs and (src, dst) in self.edge_seen:
-            return  # collapsed modules: one arrow per pair of boxes
-        self.edge_seen.add((src, dst))
+        if dedupe:  # module boxes: one arrow per pair of boxes and tensor shape
+            key = (src, dst, attrs.get("label"))
+            if key in self.edge_seen:
+                return
+            self.edge_seen.add(key)
         self.edges.append((src, dst, attrs))
 
     def count(self) -> int:
         return sum(len(v) for v in self.nodes.values())
 
 
-class _Modules:
-    """Names the Modules recorded in ``node.scope`` by the root model's ``named_modules()``."""
+class _Builder:
+    """Walks the kept ops output first and fills a ``_Drawing``; see ``draw_graph`` for what is drawn."""
 
-    def __init__(self, model: Any) -> None:
-        self.model = model
-        self.names: dict[int, str] = {}
-        self.objects: dict[int, Any] = {}
-        for name, m in model.named_modules():
-            self.names.setdefault(id(m), name)
-            self.objects.setdefault(id(m), m)
-        self.param_owner: dict[int, str] = {}  # parameter -> the name of the module holding it
-        self.param_names: dict[int, str] = {}  # parameter -> its name in the model ("0.weight")
-        if hasattr(model, "named_parameters"):
-            for name, p in model.named_parameters():
-                self.param_owner.setdefault(id(p), name.rpartition(".")[0])
-                self.param_names.setdefault(id(p), name)
+    def __init__(self, walk: GraphWalk, kept: list[Function], mods: Modules | None, naming: _Naming,
+                 adjoints: Mapping[TensorKey, np.ndarray] | None, step: BackwardStep | None, show_data: bool,
+                 show_reshapes: bool) -> None:
+        self.walk, self.kept, self.mods, self.naming = walk, kept, mods, naming
+        self.adjoints, self.step, self.show_data = adjoints, step, show_data
+        self.d = _Drawing()
+        self.kept_ids = {id(n) for n in kept}
+        self.large = 1 + sum(1 + len(n.args) for n in kept) > LARGE_GRAPH
+        self.root_key = tensor_key(walk.root)
+        # Where each op goes, decided up front: an op's input edges are drawn before the op that made the input.
+        self.place = {id(n): mods.place(n) if mods is not None else ((), None) for n in kept}
+        self.folded = set() if show_reshapes else {
+            id(n) for n in kept if type(n).__name__ in RESHAPE_LIKE and self.place[id(n)][1] is None
+            and ("out", id(n), 0) != self.root_key}
+        self.inside: dict[str, list[Function]] = {}  # box id -> its ops
+        for n in kept:
+            box = self.place[id(n)][1]
+            if box is not None:
+                self.inside.setdefault(box, []).append(n)
+        self.internal = self._internal_constants()
+        self.ids: dict[TensorKey, str] = {}  # tensor -> DOT id, in order of first sight: t0 is the output
+        self.drawn: set[str] = set()
+        self.boundary: list[str] = []  # tensors whose producing op was cut by max_nodes
+        self.done, self.current = _progress(walk, step)
+        self.sent = step.sent() if step is not None else {}
+        self.before = step.before if step is not None else {}
+        self.root_name = naming.of(walk.root, "out")
 
-    def name(self, m: Any) -> str:
-        return self.names.get(id(m), type(m).__name__)
+    def _internal_constants(self) -> dict[TensorKey, str]:
+        """Constant tensors a collapsed Module made for itself (a dropout mask): leaves without grad, unnamed, read
+        only inside one box, and not by the first op that ran (which reads the model's input). They go in the box."""
+        first = min((n.sequence_nr for n in self.walk.ops), default=None)
+        boxes: dict[TensorKey, set] = {}
+        for n in self.kept:
+            box = self.place[id(n)][1]
+            for i, a in enumerate(n.args):
+                if isinstance(a, Tensor) and n.next_functions[i][0] is None and not a.requires_grad:
+                    boxes.setdefault(arg_key(n, i), set()).add(None if n.sequence_nr == first else box)
+        return {key: next(iter(b)) for key, b in boxes.items() if len(b) == 1 and None not in b
+                and self.naming.of(self.walk.tensors.get(key), "") == ""}
 
-    def path(self, scope: tuple) -> tuple[str, ...]:
-        """The cluster path of a node: the names of its modules, outermost first, without the root model."""
-        return tuple(self.name(m) for m in scope if m is not self.model)
-
-    def path_of_name(self, name: str) -> tuple[str, ...]:
-        parts = name.split(".") if name else []
-        known = set(self.names.values())
-        return tuple(p for p in (".".join(parts[:i]) for i in range(1, len(parts) + 1)) if p in known)
-
-    def label(self, name: str) -> str:
-        obj = next((self.objects[i] for i, n in self.names.items() if n == name), None)
-        return f"{name}: {type(obj).__name__}" if obj is not None else name
-
-
-def draw_graph(root: Tensor, show_data: bool = True, show_grad: bool = True, show_local_grads: bool = True,
-               rankdir: str = "LR", max_nodes: int | None = 4000, number_backward: bool = False,
-               module: Any = None, collapse_modules: bool = False,
-               highlight: BackwardStep | None = None) -> graphviz.Digraph:
-    """Draw the graph that produced ``root``; returns a ``graphviz.Digraph`` (shown inline in Jupyter).
-
-    show_data:        each tensor's value (one number) or shape and dtype.
-    show_grad:        each tensor's ``.grad`` where set (after ``backward()``; the norm for arrays).
-    show_local_grads: on graphs of single numbers, label each input edge with ∂out/∂in.
-    max_nodes:        draw at most about this many nodes, those nearest the output; a note counts the rest.
-    number_backward:  number the ops in the order backward visits them (1 = first).
-    module:           the model whose Modules (``node.scope``) are drawn as labelled clusters.
-    collapse_modules: draw each innermost Module as one box instead of its ops.
-    highlight:        a step of ``backward_steps(root)``: mark its op and show the adjoints known at that step.
-
-    Raises GraphvizNotFoundError if no renderer (``dot`` or ``graphviz-pure``) is installed.
-    """
-    ensure_renderer()
-    walk = GraphWalk(root)
-    mods = _Modules(module) if module is not None else None
-    kept = _keep(walk, max_nodes)
-    kept_ids = {id(n) for n in kept}
-    large = _estimate(walk, kept) > LARGE_GRAPH
-    d = _Drawing()
-
-    ids: dict[TensorKey, str] = {}  # tensor -> DOT id, in order of first sight: t0 is the output
-    done, current = _progress(walk, highlight)
-    # Where each op goes: its cluster path, and the module box that hides it (collapse_modules), or None. Decided
-    # up front, because an op's input edges are drawn before the op that produced the input is visited.
-    place: dict[int, tuple[tuple[str, ...], str | None]] = {id(n): _place(n, mods, collapse_modules) for n in kept}
-    box_of = {k: box for k, (_, box) in place.items() if box is not None}
-
-    def tensor_id(t: Tensor) -> str:
-        key = tensor_key(t)
-        if key not in ids:
-            ids[key] = f"t{len(ids)}"
-        return ids[key]
-
-    def tensor_label(t: Tensor, tid: str) -> str:
-        fields = [t.name or (mods.param_names.get(id(t)) if mods is not None else None) or tid]
-        if show_data:
-            fields.append(("data " + fmt(t.array.reshape(-1)[0])) if t.array.size == 1
-                          else f"{tuple(t.shape)} {t.dtype}")
-        if highlight is not None:
-            adj = highlight.adjoints.get(tensor_key(t))
-            fields.append("grad ?" if adj is None else "grad " + _summary(np.asarray(adj)))
-        elif show_grad and t.grad is not None:
-            fields.append("grad " + _summary(t.grad.array))
-        return "{" + " | ".join(_record_escape(f) for f in fields) + "}"
-
-    def draw_tensor(t: Tensor, cluster: tuple, box: str | None) -> str:
-        if box is not None:
-            return box
-        tid = tensor_id(t)
-        if tid not in drawn:
-            drawn.add(tid)
-            style = {"style": "filled", "fillcolor": "#dbe9f6"} if t.grad_fn is None and t.requires_grad else {}
-            d.node(cluster, tid, label=tensor_label(t, tid), shape="record", **style)
+    # ---- tensors ---------------------------------------------------------------------------------------------------
+    def tensor(self, key: TensorKey, cluster: tuple, meta: tuple | None = None) -> str:
+        """The DOT id of a tensor's node, drawn in ``cluster`` at first sight; ``meta``: (shape, dtype) of a value
+        an in-place op overwrote (no Tensor object holds it any more)."""
+        tid = self.ids.setdefault(key, f"t{len(self.ids)}")
+        if tid in self.drawn:
+            return tid
+        self.drawn.add(tid)
+        t = self.walk.tensors.get(key)
+        name = self.root_name if key == self.root_key else self.naming.of(t, tid)
+        fields = [name if t is not None else f"{name} (before an in-place change)"]
+        if self.show_data:
+            if t is not None:
+                fields.append(("data " + fmt(t.array.reshape(-1)[0])) if t.array.size == 1
+                              else f"{tuple(t.shape)} {t.dtype}")
+            elif meta is not None:
+                fields.append(f"{tuple(meta[0])} {meta[1]}")
+        adjoint = self.adjoint_text(key, name, t is None or t.requires_grad)
+        if adjoint:
+            fields.append(adjoint)
+        style = {"style": "filled", "fillcolor": "#dbe9f6"} if t is not None and t.grad_fn is None and \
+            t.requires_grad else {}
+        label = "{" + " | ".join(_record_escape(f) for f in fields) + "}"
+        self.d.node(cluster, tid, label=label, shape="record", **style)
         return tid
 
-    drawn: set[str] = set()
-    # The output first, so that it is t0 and sits in its op's cluster.
-    out_cluster, out_box = place[id(root.grad_fn)] if root.grad_fn is not None and kept else ((), None)
-    draw_tensor(root, out_cluster, out_box)
+    def adjoint_text(self, key: TensorKey, name: str, differentiable: bool) -> str | None:
+        """``∂e/∂c = 2``; ``‖∂L/∂W‖ = 1.2`` for arrays; at a step, ``∂e/∂b = 3 + 2 = 5`` where it just grew."""
+        if self.adjoints is None:
+            return None
+        d = f"∂{self.root_name}/∂{name}"
+        g = self.adjoints.get(key)
+        if g is None:
+            return f"{d} = ?" if self.step is not None and differentiable else None
+        g = np.asarray(g)
+        if g.size != 1:
+            return f"‖{d}‖ = {fmt(np.linalg.norm(g.astype(np.float64)))}" + (" (new)" if key in self.sent else "")
+        previous = self.before.get(key) if key in self.sent else None
+        if previous is not None:
+            return f"{d} = {fmt(np.asarray(previous).reshape(-1)[0])} + {fmt(self.sent[key].reshape(-1)[0])} " \
+                   f"= {fmt(g.reshape(-1)[0])}"
+        return f"{d} = {fmt(g.reshape(-1)[0])}"
 
-    boundary: list[str] = []  # tensors whose producing op was cut by max_nodes
-    for k, node in enumerate(kept):
-        cluster, box = place[id(node)]
+    # ---- the walk --------------------------------------------------------------------------------------------------
+    def draw(self, show_local_grads: bool, number_backward: bool, max_nodes: int | None) -> None:
+        walk, d = self.walk, self.d
+        root = walk.root
+        out_cluster, out_box = self.place[id(root.grad_fn)] if root.grad_fn is not None and self.kept else ((), None)
+        self.tensor(self.root_key, out_cluster)  # the output first, so that it is t0
+        number = 0
+        for k, node in enumerate(self.kept):
+            if id(node) in self.folded:
+                continue
+            cluster, box = self.place[id(node)]
+            if box is not None:
+                target = self.box(cluster, box)
+            else:
+                number += 1
+                target = self.op_node(k, node, cluster, f"#{number}  " if number_backward else "")
+            for key in walk.used_outputs(node):
+                if box is None:
+                    d.edge(target, self.tensor(key, cluster))
+                elif key == self.root_key:
+                    d.edge(target, self.ids[key])
+            derivs = (local_derivatives(node) if show_local_grads and not self.large and box is None
+                      and is_scalar_graph_node(node) else None)
+            self.inputs(k, node, cluster, box, target, derivs)
+        if len(self.kept) < len(walk.ops):
+            d.node((), "more", label=f"… {len(walk.ops) - len(self.kept)} more ops not drawn\n(max_nodes={max_nodes})",
+                   shape="note", style="filled", fillcolor="#fde2e2")
+            for tid in dict.fromkeys(self.boundary):
+                d.edge("more", tid, style="dashed")
+
+    def box(self, cluster: tuple, box: str) -> str:
+        if box not in self.drawn:
+            self.drawn.add(box)
+            ops = self.inside[box]
+            attrs = {"style": "filled", "fillcolor": "#f3ecd9"}
+            if self.current is not None and any(n is self.current for n in ops):
+                attrs.update(fillcolor="gold", penwidth="2")
+            elif self.step is not None and all(id(n) in self.done for n in ops):
+                attrs.update(fillcolor="#e2f0d9")
+            assert self.mods is not None
+            label = self.mods.box_label(box[2:], [op_label(n) for n in ops if id(n) not in self.folded])
+            self.d.node(cluster, box, label=label, shape="box3d", **attrs)
+        return box
+
+    def op_node(self, k: int, node: Function, cluster: tuple, prefix: str) -> str:
         op_id = f"op{k}"
+        label = op_label(node)
+        attrs = {"label": prefix + label, "shape": "ellipse", "tooltip": node.name()}
+        if len(label) == 1:
+            attrs["fontsize"] = "22"  # a lone +, ·, ÷ is hard to see at the text size
+        if node is self.current:
+            attrs.update(style="filled", fillcolor="gold", penwidth="2")
+        elif id(node) in self.done:
+            attrs.update(style="filled", fillcolor="#e2f0d9")
+        self.d.node(cluster, op_id, **attrs)
+        return op_id
+
+    def inputs(self, k: int, node: Function, cluster: tuple, box: str | None, target: str,
+               derivs: list[float | None] | None) -> None:
+        """The edges into an op (or its box): from each input tensor, through folded reshapes, and constants."""
         names = arg_names(node)
-        if box is not None:
-            if box not in drawn:
-                drawn.add(box)
-                d.node(cluster, box, label=_box_label(box[2:], node.scope[-1]),
-                       shape="box3d", style="filled", fillcolor="#f3ecd9")
-            target = box
-        else:
-            settings = [f"{names[i]}={a}" for i, a in enumerate(node.args) if is_setting(node, i, names)
-                        and a is not None and a is not False]
-            label = op_symbol(node) + ("\n" + " ".join(settings)[:40] if settings else "")
-            if number_backward:
-                label = f"#{k + 1}  {label}"
-            attrs = {"label": label, "shape": "ellipse", "tooltip": node.name()}
-            if node is current:
-                attrs.update(style="filled", fillcolor="gold", penwidth="2")
-            elif id(node) in done:
-                attrs.update(style="filled", fillcolor="#e2f0d9")
-            d.node(cluster, op_id, **attrs)
-            target = op_id
-        # op -> its outputs
-        for t in walk.used_outputs(node):
-            tid = draw_tensor(t, cluster, box)
-            d.edge(target, tid)
-        # inputs -> op, with the local derivative on scalar graphs
-        derivs = (local_derivatives(node) if show_local_grads and not large and box is None
-                  and is_scalar_graph_node(node) else None)
         for i, a in enumerate(node.args):
             if isinstance(a, Tensor):
-                producer = a.grad_fn
-                if producer is not None and id(producer) in box_of:
-                    src = box_of[id(producer)]
-                elif producer is None and mods is not None:
-                    owner = mods.param_owner.get(id(a))
-                    src_cluster = mods.path_of_name(owner) if owner is not None else ()
-                    src_box = "m_" + src_cluster[-1] if collapse_modules and src_cluster else None
-                    src = draw_tensor(a, src_cluster[:-1] if src_box else src_cluster, src_box)
-                else:
-                    # An intermediate sits with the op that made it; a cut one (max_nodes) with its consumer.
-                    home = place[id(producer)][0] if producer is not None and id(producer) in place else cluster
-                    src = draw_tensor(a, home if producer is not None else (), None)
-                    if producer is not None and id(producer) not in kept_ids:
-                        boundary.append(src)
-                attrs = {}
-                if derivs is not None and derivs[i] is not None:
-                    attrs["label"] = fmt(derivs[i])
+                src, lines, hot = self.source(node, i, cluster)
+                attrs: dict[str, str] = {}
+                if hot is not None:  # the current step is a reshape folded into this edge
+                    attrs.update(color="goldenrod", penwidth="3")
+                    lines.append(self.flow_text(hot, 0, None))
+                elif self.current is node and not self.large:
+                    lines.append(self.flow_text(node, i, derivs))
+                elif derivs is not None and derivs[i] is not None:
+                    lines.append(fmt(derivs[i]))
+                lines = [x for x in lines if x]
+                if lines and not self.large:
+                    attrs["label"] = "\n".join(lines)
                 if not node.needs_input_grad[i]:
                     attrs.update(style="dashed", color="gray50")
-                d.edge(src, target, **attrs)
-            elif not is_setting(node, i, names):
-                if box is not None:
-                    continue
+                self.d.edge(src, target, dedupe=src.startswith("m_") or target.startswith("m_"), **attrs)
+            elif box is None and not is_setting(node, i, names):
                 cid = f"c{k}_{i}"
-                d.node(cluster, cid, label=fmt(a) if isinstance(a, float) else str(a), shape="box",
-                       style="rounded,dashed", fontsize="10", height="0.3", width="0.3")
-                d.edge(cid, target, style="dashed", color="gray50")
+                self.d.node(cluster, cid, label=fmt(a) if isinstance(a, float) else str(a), shape="box",
+                            style="rounded,dashed", fontsize="10", height="0.3", width="0.3")
+                self.d.edge(cid, target, style="dashed", color="gray50")
 
-    if len(kept) < len(walk.ops):
-        d.node((), "more", label=f"… {len(walk.ops) - len(kept)} more ops not drawn\n(max_nodes={max_nodes})",
-               shape="note", style="filled", fillcolor="#fde2e2")
-        for tid in dict.fromkeys(boundary):
-            d.edge("more", tid, style="dashed")
-    return _emit(d, mods, rankdir, large)
+    def source(self, node: Function, i: int, cluster: tuple) -> tuple[str, list[str], Function | None]:
+        """The node an input edge starts from, the edge's label lines (folded reshapes, a box's tensor shape), and
+        the folded reshape on it whose backward is the current step, if any."""
+        folds = []
+        hot = None
+        key = arg_key(node, i)
+        producer, nr = node.next_functions[i]
+        while producer is not None and id(producer) in self.folded:
+            folds.append(fold_label(producer))
+            if producer is self.current:
+                hot = producer
+            node, i = producer, 0
+            key = arg_key(node, 0)
+            producer, nr = node.next_functions[0]
+        folds.reverse()
+        meta = producer.output_meta[nr] if producer is not None and getattr(producer, "output_meta", None) else None
+        if producer is not None and id(producer) in self.place and self.place[id(producer)][1] is not None:
+            box = self.place[id(producer)][1]
+            lines = folds + ([str(tuple(meta[0]))] if meta is not None else [])
+            adjoint = self.adjoints.get(key) if self.adjoints is not None else None
+            if adjoint is not None:
+                lines.append(grad_text(adjoint))
+            return box, lines, hot
+        a = node.args[i]
+        if key in self.internal:
+            return self.internal[key], folds, hot
+        if producer is None and self.mods is not None:
+            placed = self.mods.place_parameter(a)
+            if placed is not None:
+                home, box = placed
+                return (box if box is not None else self.tensor(key, home)), folds, hot
+            return self.tensor(key, ()), folds, hot
+        if producer is None:
+            return self.tensor(key, ()), folds, hot
+        home = self.place[id(producer)][0] if id(producer) in self.place else cluster
+        tid = self.tensor(key, home, meta)
+        if id(producer) not in self.kept_ids:
+            self.boundary.append(tid)
+        return tid, folds, hot
+
+    def flow_text(self, node: Function, i: int, derivs: list[float | None] | None) -> str:
+        """On the current step's input edges: local derivative × the output's adjoint = what flows back."""
+        assert self.step is not None
+        g = self.step.grad_inputs[i]
+        if g is None:
+            return ""
+        out = self.step.grad_outputs[0] if len(self.step.grad_outputs) == 1 else None
+        if derivs is not None and derivs[i] is not None and out is not None:
+            return f"{fmt(derivs[i])} × {fmt(np.asarray(out).reshape(-1)[0])} = {fmt(np.asarray(g).reshape(-1)[0])}"
+        return grad_text(g)
 
 
-def _place(node: Function, mods: _Modules | None, collapse: bool) -> tuple[tuple[str, ...], str | None]:
-    """An op's cluster path, and the id of the module box it is hidden in (or None)."""
-    if mods is None:
-        return (), None
-    path = mods.path(node.scope)
-    if collapse and path:
-        return path[:-1], "m_" + path[-1]
-    return path, None
+def _record_escape(s: str) -> str:
+    # Characters with a meaning inside a Graphviz record label.
+    return re.sub(r'([{}|<>"\\])', r"\\\1", s)
 
 
 def _keep(walk: GraphWalk, max_nodes: int | None) -> list[Function]:
@@ -280,10 +389,6 @@ def _keep(walk: GraphWalk, max_nodes: int | None) -> list[Function]:
     return kept
 
 
-def _estimate(walk: GraphWalk, kept: list[Function]) -> int:
-    return 1 + sum(1 + len(n.args) for n in kept)
-
-
 def _progress(walk: GraphWalk, step: BackwardStep | None) -> tuple[set[int], Function | None]:
     """The ops whose backward already ran at ``step``, and the op of the step itself."""
     if step is None:
@@ -296,11 +401,6 @@ def _progress(walk: GraphWalk, step: BackwardStep | None) -> tuple[set[int], Fun
     return done, step.node
 
 
-def _box_label(name: str, module: Any) -> str:
-    kind = type(module).__name__
-    return f"{name}\n{kind}" if name != kind else name
-
-
 class QuietDigraph(graphviz.Digraph):
     """A ``graphviz.Digraph`` whose rendering keeps the renderer's warnings off stderr (graphviz-pure warns that it
     has no width for non-ASCII glyphs such as × and ∂, in every notebook cell that displays a graph)."""
@@ -309,13 +409,13 @@ class QuietDigraph(graphviz.Digraph):
         return super().pipe(*args, quiet=quiet, **kwargs)
 
 
-def _emit(d: _Drawing, mods: _Modules | None, rankdir: str, large: bool) -> graphviz.Digraph:
+def _emit(d: _Drawing, mods: Modules | None, rankdir: str, large: bool) -> graphviz.Digraph:
     graph_attr = {"rankdir": rankdir, "fontname": "Helvetica"}
     if large:
         # Trade layout polish for time: bounded crossing reduction and network-simplex passes.
         graph_attr.update(nslimit="0.1", nslimit1="0.1", mclimit="0.1")
     g = QuietDigraph(graph_attr=graph_attr, node_attr={"fontname": "Helvetica", "fontsize": "11"},
-                         edge_attr={"fontname": "Helvetica", "fontsize": "10"})
+                     edge_attr={"fontname": "Helvetica", "fontsize": "10"})
 
     def emit(target: graphviz.Digraph, path: tuple) -> None:
         for node_id, attrs in d.nodes.get(path, []):
@@ -331,17 +431,3 @@ def _emit(d: _Drawing, mods: _Modules | None, rankdir: str, large: bool) -> grap
     for src, dst, attrs in d.edges:
         g.edge(src, dst, **attrs)
     return g
-
-
-def save(graph: graphviz.Digraph, path: str | Path) -> Path:
-    """Write ``graph`` to ``path``; the extension picks the format (.svg, .png, ...; .dot/.gv write the source)."""
-    path = Path(path)
-    fmt_ = path.suffix.lstrip(".").lower()
-    if not fmt_:
-        raise ValueError(f"save: {path} has no extension; use .svg or .png (or .dot for the source)")
-    if fmt_ in ("dot", "gv"):
-        path.write_text(graph.source, encoding="utf-8")
-    else:
-        ensure_renderer()
-        path.write_bytes(graph.pipe(format=fmt_, quiet=True))
-    return path

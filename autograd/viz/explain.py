@@ -44,6 +44,9 @@ class GraphPath:
         prod = " × ".join(f"{f:.4g}" for f in self.factors) or "1"
         return f"{names}:  {prod} = {self.value:.4g}"
 
+    def __repr__(self) -> str:
+        return f"GraphPath({self})"
+
 
 def paths(output: Tensor, input: Tensor, max_paths: int = 100_000) -> list[GraphPath]:
     """Every path from ``input`` to ``output`` along differentiable edges, in a fixed order.
@@ -172,6 +175,11 @@ class PathStats:
         return (f"{self.ops} ops, {self.edges} edges: summing over paths means {self.paths:,} products of local "
                 f"derivatives; the reverse sweep visits each of the {self.edges} edges once")
 
+    def __repr__(self) -> str:
+        inputs = ", ".join(f"{t.name or tuple(t.shape)}: {n:,}" for t, n in self.per_input[:8])
+        more = ", …" if len(self.per_input) > 8 else ""
+        return f"PathStats(paths={self.paths:,}, edges={self.edges:,}, ops={self.ops:,}, per input {{{inputs}{more}}})"
+
 
 def path_stats(output: Tensor, inputs: list[Tensor] | None = None) -> PathStats:
     """Count the paths into ``output`` by dynamic programming (no listing), so deep graphs are fine.
@@ -229,6 +237,25 @@ class BackwardStep:
         sent = ", ".join(_short(g) for g in self.grad_inputs)
         return f"step {self.index}: {self.node.name()}  ē = {received}  → ({sent})"
 
+    def __repr__(self) -> str:
+        return f"BackwardStep({self})"
+
+    @property
+    def before(self) -> Mapping[TensorKey, np.ndarray]:
+        """Every tensor's adjoint as it stood just before this step."""
+        if isinstance(self.adjoints, _AdjointsAt):
+            return _AdjointsAt(self.adjoints._history, self.index - 1)
+        return {}
+
+    def sent(self) -> dict[TensorKey, np.ndarray]:
+        """What this step adds to each input's adjoint (an input used twice, as in x * x, gets the sum)."""
+        out: dict[TensorKey, np.ndarray] = {}
+        for a, (producer, nr), g in zip(self.node.args, self.node.next_functions, self.grad_inputs):
+            if g is not None:
+                key = _key(a, producer, nr)
+                out[key] = out[key] + g if key in out else g
+        return out
+
 
 def _short(g: Any) -> str:
     if g is None:
@@ -260,6 +287,16 @@ def backward_steps(output: Tensor, grad_output: Any = None) -> Iterator[Backward
                 history.add(_key(a, producer, nr), g, index)
         yield BackwardStep(index, node, grad_outputs, tuple(grad_inputs), _AdjointsAt(history, index))
         index += 1
+
+
+def final_adjoints(output: Tensor) -> dict[TensorKey, np.ndarray]:
+    """Every tensor's adjoint ∂output/∂t once the sweep is over (the output's own is the seed, ones)."""
+    last = None
+    for step in backward_steps(output):
+        last = step
+    if last is None:
+        return {tensor_key(output): np.ones(output.shape, dtype=output.dtype)}
+    return dict(last.adjoints)
 
 
 class _AdjointHistory:

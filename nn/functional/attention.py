@@ -85,6 +85,13 @@ def _batch_shape(query: Tensor, key: Tensor, value: Tensor) -> tuple[int, ...]:
                            f"{tuple(value.shape)} (all but the last two) do not broadcast{hint}") from None
 
 
+def _broadcasts_to(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
+    try:
+        return np.broadcast_shapes(shape, target) == target
+    except ValueError:
+        return False
+
+
 def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn_mask: Tensor | None = None,
                                  dropout_p: float = 0.0, is_causal: bool = False, scale: float | None = None,
                                  enable_gqa: bool = False) -> Tensor:
@@ -106,7 +113,7 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
     scale_factor = 1 / math.sqrt(query.shape[-1]) if scale is None else scale
     scores = (query * scale_factor) @ key.mT  # scaling Q (L × E), not the scores (L × S)
     if attn_mask is not None:
-        if np.broadcast_shapes(attn_mask.shape, batch + (L, S)) != batch + (L, S):
+        if not _broadcasts_to(tuple(attn_mask.shape), batch + (L, S)):
             raise RuntimeError(f"{_SDPA}: attn_mask of shape {tuple(attn_mask.shape)} does not broadcast to the "
                                f"scores' shape {batch + (L, S)} (batch..., L, S)")
         if attn_mask.dtype == np.bool_:

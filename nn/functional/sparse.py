@@ -148,7 +148,7 @@ def _bags(off: np.ndarray, total: int, include_last_offset: bool) -> tuple[np.nd
         raise RuntimeError(f"embedding_bag: offsets must be non-decreasing, got {off.tolist()}")
     if include_last_offset:
         return off[:-1], off[1:]
-    return off, np.append(off[1:], total).astype(np.int64)
+    return off, np.append(off[1:], total).astype(np.int64)[:off.size]  # (no offsets: no bags)
 
 
 def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, max_norm: float | None = None,

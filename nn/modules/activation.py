@@ -144,7 +144,7 @@ class LogSoftmax(Module):
 
 
 class Step(Module):
-    """Heaviside step (1 where x > 0, else 0), the threshold unit of the Boolean-function examples. Its gradient
+    """Heaviside step (1 where x ≥ 0, else 0), the threshold unit of the Boolean-function examples. Its gradient
     is zero everywhere, so a network of Steps cannot be trained by backprop; that is the lecture's point."""
 
     def forward(self, input: Tensor) -> Tensor:

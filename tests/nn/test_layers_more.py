@@ -74,6 +74,12 @@ def test_conv_transpose2d_gradients(data):
     check(lambda x, w, b: F.conv_transpose2d(x, w, b, s, (p, 0), (op, 0), g, (d, 1)), x, w, b)
 
 
+def test_conv_transpose_output_padding_beyond_stride():
+    # output_padding may reach dilation − 1 when that exceeds stride − 1: the adjoint then has windows x lacks
+    x, w = leaf((1, 2, 3, 3), 4), leaf((2, 1, 2, 2), 5)
+    check(lambda x, w: F.conv_transpose2d(x, w, stride=1, padding=1, output_padding=1, dilation=2), x, w)
+
+
 def test_conv_transpose1d_gradients_unbatched_and_view_input():
     x = leaf((5, 3), 1).mT  # a non-contiguous (3, 5) view: unbatched input
     w = leaf((3, 2, 3), 2)

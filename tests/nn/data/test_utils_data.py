@@ -696,7 +696,7 @@ def test_iterable_dataset_with_persistent_workers_restarts_each_epoch():
 def test_in_order_false_yields_every_batch():
     class Slow(Squares):
         def __getitem__(self, i):
-            time.sleep(0.05 if i < 2 else 0)  # worker 0's first batch is slow
+            time.sleep(0.5 if i < 2 else 0)  # worker 0's first batch is slow
             return i
 
     batches = epoch(DataLoader(Slow(8), batch_size=2, num_workers=2, in_order=False))

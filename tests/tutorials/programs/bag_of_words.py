@@ -64,7 +64,7 @@ with torch.no_grad():
 loss_function = nn.CrossEntropyLoss()
 optimizer = torch.optim.Adam(model.parameters(), lr=0.05)
 losses = []
-for epoch in range(30):
+for _ in range(30):
     model.zero_grad()
     loss = loss_function(model(inputs), labels)
     loss.backward()
@@ -79,7 +79,7 @@ text = torch.cat([torch.tensor([word_to_ix[w] for w in s.split()]) for s, _ in d
 offsets = torch.tensor([0] + [len(s.split()) for s, _ in data[:-1]]).cumsum(dim=0)
 bag_optimizer = torch.optim.SGD(bag.parameters(), lr=1.0)
 bag_losses = []
-for epoch in range(20):
+for _ in range(20):
     bag_optimizer.zero_grad()
     loss = F.cross_entropy(bag(text, offsets), labels)
     loss.backward()

@@ -61,11 +61,10 @@ testloader = DataLoader(TensorDataset(test_x, test_y), batch_size=16)
 criterion = nn.CrossEntropyLoss()
 optimizer = optim.Adam(net.parameters(), lr=0.01)
 epoch_losses = []
-for epoch in range(3):
+for _ in range(3):
     net.train()
     running_loss = 0.0
-    for i, data in enumerate(trainloader, 0):
-        inputs, labels = data
+    for inputs, labels in trainloader:
         optimizer.zero_grad()
         outputs = net(inputs)
         loss = criterion(outputs, labels)

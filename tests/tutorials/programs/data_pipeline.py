@@ -6,8 +6,17 @@ between backends, so only its structure is compared), and a short training run o
 import numpy as np
 import torch
 from torch import nn
-from torch.utils.data import (BatchSampler, ConcatDataset, DataLoader, Dataset, IterableDataset, SequentialSampler,
-                              Subset, TensorDataset, random_split)
+from torch.utils.data import (
+    BatchSampler,
+    ConcatDataset,
+    DataLoader,
+    Dataset,
+    IterableDataset,
+    SequentialSampler,
+    Subset,
+    TensorDataset,
+    random_split,
+)
 
 rng = np.random.default_rng(17)
 features = rng.normal(size=(30, 4)).astype(np.float32)
@@ -94,7 +103,7 @@ with torch.no_grad():
     model.bias.zero_()
 optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
 epoch_loss = []
-for epoch in range(3):
+for _ in range(3):
     total = 0.0
     for x, y in DataLoader(train_set, batch_size=5, drop_last=True):
         optimizer.zero_grad()

@@ -54,7 +54,7 @@ optimizerD = optim.Adam(netD.parameters(), lr=0.01, betas=(0.5, 0.999))
 optimizerG = optim.Adam(netG.parameters(), lr=0.01, betas=(0.5, 0.999))
 
 G_losses, D_losses, D_x_list = [], [], []
-for i, (real, noise) in enumerate(zip(real_batches, noise_batches)):
+for real, noise in zip(real_batches, noise_batches):
     # (1) Update D: maximize log(D(x)) + log(1 - D(G(z)))
     netD.zero_grad()
     label = torch.full((batch_size,), real_label, dtype=torch.float)

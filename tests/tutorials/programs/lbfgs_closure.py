@@ -43,7 +43,7 @@ def closure():
     return loss
 
 
-for step in range(4):
+for _ in range(4):
     net_losses.append(lbfgs.step(closure).item())
 state = lbfgs.state_dict()["state"][0]
 
@@ -63,6 +63,7 @@ sgd_losses = [sgd.step(sgd_closure).item() for _ in range(3)]
 
 RESULTS = {
     "rosenbrock_xy": xy.detach(), "rosenbrock_final": final.item(), "rosenbrock_calls": len(calls),
-    "first_calls": calls[:10], "net_losses": net_losses, "net_params": nn.utils.parameters_to_vector(model.parameters()),
-    "func_evals": state["func_evals"], "n_iter": state["n_iter"], "sgd_losses": sgd_losses, "w": w,
+    "first_calls": calls[:10], "net_losses": net_losses,
+    "net_params": nn.utils.parameters_to_vector(model.parameters()), "func_evals": state["func_evals"],
+    "n_iter": state["n_iter"], "sgd_losses": sgd_losses, "w": w,
 }

@@ -20,7 +20,7 @@ def fit(make_scheduler, epochs=12, optimizer_cls=torch.optim.SGD, **opt_kw):
     optimizer = optimizer_cls(model.parameters(), lr=0.1, **opt_kw)
     scheduler = make_scheduler(optimizer)
     lrs = []
-    for epoch in range(epochs):
+    for _ in range(epochs):
         lrs.append(optimizer.param_groups[0]["lr"])
         optimizer.zero_grad()
         loss = nn.functional.mse_loss(model(X), Y)
@@ -61,7 +61,7 @@ optimizer = torch.optim.Adam(model.parameters(), lr=0.1)
 first = lr_scheduler.ExponentialLR(optimizer, gamma=0.9)
 second = lr_scheduler.MultiStepLR(optimizer, milestones=[3, 6], gamma=0.1)
 chained = []
-for epoch in range(8):
+for _ in range(8):
     chained.append(optimizer.param_groups[0]["lr"])
     optimizer.step()
     first.step()

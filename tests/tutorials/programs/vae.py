@@ -58,7 +58,7 @@ optimizer = optim.Adam(model.parameters(), lr=1e-2)
 train_loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(train_data), batch_size=16)
 
 history = []
-for epoch in range(1, 5):
+for _ in range(1, 5):
     model.train()
     train_loss = 0
     for batch_idx, (batch,) in enumerate(train_loader):
