@@ -328,6 +328,7 @@ from .ops.sort import (
     unique,
     unique_consecutive,
 )
+from .parallel import get_num_threads, set_num_threads
 from .printing import set_printoptions
 from .random import Generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from .sampling import bernoulli, multinomial, normal, poisson
