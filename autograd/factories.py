@@ -186,6 +186,8 @@ def logspace(start: float, end: float, steps: int, base: float = 10.0, *, dtype:
 def eye(n: int, m: int | None = None, *, dtype: Any = None, device: Any = None, requires_grad: bool = False
         ) -> Tensor:
     check_device(device, "eye")
+    if n < 0 or (m is not None and m < 0):  # NumPy: a ValueError
+        raise RuntimeError(f"eye(): n and m must be non-negative, got n={n}, m={m}")
     return _make(np.eye(n, m, dtype=dtypes.to_dtype(dtype)), requires_grad)
 
 

@@ -39,7 +39,7 @@ def make_dual(tensor: Tensor, tangent: Tensor, *, level: int | None = None) -> T
     if not isinstance(tangent, Tensor):
         tangent = Tensor(tangent, dtype=tensor.dtype)
     if tangent.shape != tensor.shape:
-        raise ValueError(f"make_dual: tangent of shape {tangent.shape} does not match the primal's shape "
+        raise RuntimeError(f"make_dual: tangent of shape {tangent.shape} does not match the primal's shape "
                          f"{tensor.shape}")
     if tensor.dtype.kind != "f":
         raise ValueError(f"make_dual: expected a floating primal, got {tensor.dtype}")

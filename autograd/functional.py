@@ -97,7 +97,7 @@ def jacobian(func: Callable, inputs: Any, create_graph: bool = False, strict: bo
     Reverse mode costs one backward sweep per output element; forward mode one forward pass per input element.
     """
     if strategy not in ("reverse-mode", "forward-mode"):
-        raise ValueError(f"jacobian: strategy must be 'reverse-mode' or 'forward-mode', got {strategy!r}")
+        raise AssertionError(f"jacobian: strategy must be 'reverse-mode' or 'forward-mode', got {strategy!r}")
     is_tuple, xs = _as_tuple(inputs)
     if strategy == "forward-mode":
         if create_graph:

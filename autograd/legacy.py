@@ -22,6 +22,8 @@ class _TensorType(type):
         check_device(device, cls.__name__)
         if len(args) == 1 and not isinstance(args[0], int):
             data = args[0]
+            if isinstance(data, str):  # NumPy would read it as one string (a ValueError for a float dtype)
+                raise TypeError(f"{cls.__name__}(): invalid data type 'str'; give sizes or a sequence of numbers")
             if isinstance(data, tuple) and all(isinstance(s, int) for s in data):  # a Size: a shape, as torch reads it
                 return Tensor._make(np.zeros(data, cls.dtype))
             return Tensor(data, dtype=cls.dtype)

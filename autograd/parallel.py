@@ -1,37 +1,81 @@
 """How many threads pathgrad's kernels may use, and the one place that splits work across them.
 
-``set_num_threads(n)`` / ``get_num_threads()`` as torch's (default: the machine's core count, or the environment
-variable ``PATHGRAD_NUM_THREADS``). A kernel that pays for it (a convolution's im2col and GEMMs, pooling, batch norm:
-NumPy releases the GIL in copies, ufuncs and BLAS calls) hands ``parallel_for`` a function of a slice of the batch;
-the slices run on a shared thread pool and write disjoint parts of the result. Each slice's arithmetic is the same
-whatever the thread count, except where partial results are summed (a weight gradient over the batch): that sum is
-taken in slice order, so a given thread count gives the same bits every run, and different counts agree to rounding.
+``set_num_threads(n)`` / ``get_num_threads()`` as torch's (default: the cores this process may run on, or the
+environment variable ``PATHGRAD_NUM_THREADS``). A kernel that pays for it (a convolution's im2col, GEMMs and col2im,
+pooling, batch norm: NumPy releases the GIL in copies, ufuncs and BLAS calls) hands ``parallel_for`` a function of a
+slice of the batch; the slices run on a small pool of worker threads, the calling thread taking the first, and write
+disjoint parts of a preallocated result. Each slice's arithmetic is the same whatever the thread count, except where
+partial results are summed (a weight gradient over the batch): that sum is taken in slice order, so a given thread
+count gives the same bits every run, and different counts agree to rounding.
+
+Handing a slice to a worker and getting it back costs ~6–15 µs here, so a kernel splits only work of at least
+``MIN_ELEMENTS`` array elements a thread (``grain``); smaller arrays run on the calling thread alone.
+
+NumPy's OpenBLAS keeps its own threads (``OPENBLAS_NUM_THREADS``, default the core count) and this module leaves them
+alone. Measured on the 2-core machine: OpenBLAS runs a GEMM on one thread below M·N·K = 2¹⁸ (every per-sample GEMM
+of a LeNet-sized convolution), so there our threads are the only parallelism; for larger per-slice GEMMs, two slices
+on our threads each calling a two-thread OpenBLAS were no slower than one slice on two OpenBLAS threads (OpenBLAS
+serialises concurrent callers on its server instead of multiplying threads), so nothing oversubscribes. A whole-batch
+GEMM too big to split (a Linear layer) is left to OpenBLAS's threads.
 """
 
 from __future__ import annotations
 
+import operator
 import os
+import queue
+import threading
+import warnings
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-_num_threads = max(1, int(os.environ.get("PATHGRAD_NUM_THREADS", 0)) or os.cpu_count() or 1)
-_pool: ThreadPoolExecutor | None = None
+MIN_ELEMENTS = 1 << 15  # elements a thread must get before splitting pays (see the module docstring)
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _default() -> int:
+    env = os.environ.get("PATHGRAD_NUM_THREADS", "")
+    if env:
+        try:
+            if int(env) >= 1:
+                return int(env)
+        except ValueError:
+            pass
+        warnings.warn(f"PATHGRAD_NUM_THREADS={env!r} is not a positive integer; using the core count", stacklevel=2)
+    return _cores()
+
+
+_num_threads = _default()
+_tasks: queue.SimpleQueue | None = None  # (work, slice, reply queue) for the workers
+_workers = 0
+_local = threading.local()  # .worker is True on a pool thread: a parallel_for there runs inline (no nested waits)
 
 
 def set_num_threads(n: int) -> None:
     """Use at most ``n`` threads in the kernels that split work (n ≥ 1; 1 runs everything on the calling thread)."""
-    global _num_threads, _pool
-    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-        raise RuntimeError(f"set_num_threads expects a positive integer, got {n!r}")
-    if n != _num_threads and _pool is not None:
-        _pool.shutdown(wait=True)
-        _pool = None
+    global _num_threads
+    if isinstance(n, bool) or not hasattr(n, "__index__"):  # as torch: ints (numpy's too), not bools or floats
+        raise RuntimeError(f"set_num_threads expects an int, but got {type(n).__name__}")
+    n = operator.index(n)
+    if n < 1:
+        raise RuntimeError(f"set_num_threads expects a positive integer, got {n}")
     _num_threads = n
 
 
 def get_num_threads() -> int:
+    """The number of threads kernels may use (see ``set_num_threads``)."""
     return _num_threads
+
+
+def grain(elements_per_item: int) -> int:
+    """The fewest items a thread should get when each costs ``elements_per_item`` array elements of work."""
+    return max(1, -(-MIN_ELEMENTS // max(elements_per_item, 1)))
 
 
 def slices(n: int, parts: int) -> list[slice]:
@@ -41,17 +85,61 @@ def slices(n: int, parts: int) -> list[slice]:
     return [slice(bounds[i], bounds[i + 1]) for i in range(parts)]
 
 
+def _worker(tasks: queue.SimpleQueue) -> None:
+    _local.worker = True
+    while True:
+        work, s, reply = tasks.get()
+        try:
+            reply.put((s.start, True, work(s)))
+        except BaseException as e:  # handed back to the caller, which raises it
+            reply.put((s.start, False, e))
+
+
+def _pool(threads: int) -> queue.SimpleQueue:
+    """The task queue, with at least ``threads - 1`` workers waiting on it (started on first use, kept for life)."""
+    global _tasks, _workers
+    if _tasks is None:
+        _tasks, _workers = queue.SimpleQueue(), 0
+    while _workers < threads - 1:
+        threading.Thread(target=_worker, args=(_tasks,), name=f"pathgrad-{_workers}", daemon=True).start()
+        _workers += 1
+    return _tasks
+
+
+def _forget_pool() -> None:
+    """In a forked child the workers do not exist: start afresh when needed."""
+    global _tasks, _workers
+    _tasks, _workers = None, 0
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_pool)
+
+
 def parallel_for(n: int, work: Callable[[slice], Any], min_per_thread: int = 1) -> list[Any]:
     """Run ``work(s)`` for slices ``s`` covering ``range(n)``, on up to ``get_num_threads()`` threads; the results in
-    slice order. With one thread (or too little work: fewer than ``min_per_thread`` items a thread) it is simply
-    ``[work(slice(0, n))]``, on the calling thread."""
-    global _pool
+    slice order. With one thread (or too little work: fewer than ``min_per_thread`` items a thread, see ``grain``)
+    it is simply ``[work(slice(0, n))]``, on the calling thread. Slices must write disjoint data. If any slice
+    raises, the first exception (in slice order) is raised after all slices have finished."""
     parts = min(_num_threads, n // max(min_per_thread, 1))
-    if parts <= 1:
+    if parts <= 1 or getattr(_local, "worker", False):
         return [work(slice(0, n))]
-    if _pool is None:
-        _pool = ThreadPoolExecutor(max_workers=_num_threads, thread_name_prefix="pathgrad")
     chunks = slices(n, parts)
-    futures = [_pool.submit(work, s) for s in chunks[1:]]
-    first = work(chunks[0])  # the calling thread takes a share instead of waiting idle
-    return [first] + [f.result() for f in futures]
+    tasks, reply = _pool(parts), queue.SimpleQueue()
+    for s in chunks[1:]:
+        tasks.put((work, s, reply))
+    results: dict[int, tuple[bool, Any]] = {}
+    try:
+        results[0] = (True, work(chunks[0]))  # the calling thread takes a share instead of waiting idle
+    except BaseException as e:
+        results[0] = (False, e)
+    for _ in chunks[1:]:
+        start, ok, value = reply.get()
+        results[start] = (ok, value)
+    out = []
+    for s in chunks:
+        ok, value = results[s.start]
+        if not ok:
+            raise value
+        out.append(value)
+    return out

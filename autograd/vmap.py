@@ -30,9 +30,20 @@ def vmap(func: Callable[..., Any], in_dims: Any = 0, out_dims: Any = 0, randomne
                              f"the mapped dimension, got sizes {sorted(sizes)}"))
         results = [func(*(a.select(d, i) if d is not None and isinstance(a, Tensor) else a
                           for a, d in zip(args, dims))) for i in range(sizes.pop())]
-        if isinstance(results[0], tuple):
-            outs = out_dims if isinstance(out_dims, tuple | list) else (out_dims,) * len(results[0])
-            return tuple(stack([r[k] for r in results], dim=d) for k, d in enumerate(outs))
-        return stack(results, dim=out_dims)
+        return _stack_trees(results, out_dims)
 
     return mapped
+
+
+def _stack_trees(results: list, out_dims: Any) -> Any:
+    """Stack a list of equally shaped results (tensors, or tuples/lists/dicts of them) along ``out_dims``."""
+    first = results[0]
+    if isinstance(first, Tensor):
+        return stack(results, dim=out_dims)
+    if isinstance(first, dict):
+        return {k: _stack_trees([r[k] for r in results], out_dims) for k in first}
+    if isinstance(first, tuple | list):
+        dims = out_dims if isinstance(out_dims, tuple | list) else (out_dims,) * len(first)
+        return type(first)(_stack_trees([r[k] for r in results], d) for k, d in enumerate(dims))
+    raise ValueError(f"vmap: the function returned a {type(first).__name__}; return tensors (or tuples, lists or "
+                     "dicts of them)")

@@ -36,6 +36,7 @@ import autograd
 from autograd import viz
 import nn
 import optim
+from exercises.checks_01 import check_1_1, check_1_2   # self-checks for the exercises at the end
 
 # %% [markdown]
 # ## Forward pass
@@ -216,3 +217,30 @@ except RuntimeError as err:
     print("RuntimeError:", str(err).split(";")[0])
 else:
     raise AssertionError("backward should have refused the changed d")
+
+# %% [markdown]
+# ## Exercise 1.1 · Derive $\partial e/\partial a$ and $\partial e/\partial b$ by hand
+#
+# Using only the local derivatives in the table above, write the gradient of $e(a, b) = (a + b)(b + 1)$ as
+# formulas in $a$ and $b$ — valid at every point, not only at the lecture's $(2, 1)$. `check_1_1` compares your
+# function with `backward()` at several points and, if something is off, says where to look.
+
+# %%
+def de_grad(a, b):
+    """(∂e/∂a, ∂e/∂b) of e(a, b) = (a + b)(b + 1), derived by hand."""
+    return None          # your formulas: return (..., ...)
+
+check_1_1(de_grad)
+
+# %% [markdown]
+# ## Exercise 1.2 · Every node's adjoint
+#
+# A new graph: $f(x, y) = (x\,y)(x + y)$, with $p = x\,y$, $s = x + y$ and $f = p\,s$, at $x = 2$, $y = 3$. Run
+# the reverse sweep by hand: starting from $\bar f = 1$, write the adjoint $\partial f/\partial n$ of every
+# node $n$, each from the adjoints already known and one local derivative. Where a node feeds two others, its
+# adjoint collects a contribution from each. `check_1_2` compares your numbers with `retain_grad()` and
+# `backward()`.
+
+# %%
+adjoints = {"f": None, "p": None, "s": None, "x": None, "y": None}     # your numbers
+check_1_2(adjoints)

@@ -31,6 +31,7 @@ import autograd
 from autograd import viz
 import nn
 import optim
+from exercises.checks_02 import check_2_1, check_2_2   # self-checks for the exercises at the end
 
 # %% [markdown]
 # ## The network of lecture 000
@@ -189,3 +190,43 @@ print("gradient of W0 (one column per hidden unit):\n", G.round(4))
 # Each column is the same input vector scaled by that unit's outgoing weight: the update keeps the columns
 # proportional to the input, so the units never learn different features of it.
 assert np.linalg.matrix_rank(G) == 1
+
+# %% [markdown]
+# ## Exercise 2.1 · The lecture's derivation with sigmoid units
+#
+# Redo lecture 000's backward pass for the same network with $g = \sigma$, the sigmoid, in place of $\tanh$
+# (everything else as above: $x_0 = 1$, $u_0 = 1$, a linear output, $L = \tfrac12 (z - y)^2$). Only one factor
+# of the derivation changes. Write `backprop_sigmoid(x, V, w, y)` with NumPy alone, returning
+# $(\partial L/\partial V, \partial L/\partial w)$; `check_2_1` runs it on networks of three sizes against the
+# engine.
+
+# %%
+def backprop_sigmoid(x, V, w, y):
+    """(dL/dV, dL/dw) of lecture 000's network with sigmoid hidden units, by the δ/ε equations."""
+    return None          # your code: forward (r, u, z), then δ, ε_j, and the two gradients
+
+check_2_1(backprop_sigmoid)
+
+# %% [markdown]
+# ## Exercise 2.2 · A backward of your own
+#
+# The engine knows nothing about networks: each operation brings its local derivative. Give it one. Below, `Tanh`
+# is an `autograd.Function` (PyTorch's contract): `forward` computes $y = \tanh x$ and saves $y$; `backward`
+# receives `grad` $= \partial L/\partial y$ and must return $\partial L/\partial x$. Fill in `backward`;
+# `check_2_2` sends a gradient through it. Once it passes, `Tanh.apply(xt @ Vt)` can replace `(xt @ Vt).tanh()`
+# in the network above and `Vt.grad` comes out the same.
+
+# %%
+class Tanh(autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        y = x.tanh()
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return None      # your formula for ∂L/∂x
+
+check_2_2(Tanh)

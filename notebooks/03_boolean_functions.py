@@ -35,6 +35,7 @@ import autograd
 from autograd import viz
 import nn
 import optim
+from exercises.checks_03 import check_3_1, check_3_2   # self-checks for the exercises at the end
 
 
 # %% [markdown]
@@ -101,6 +102,73 @@ for ax, P, title in [(axes[0], Xn, "input space (x1, x2)"), (axes[1], Hn, "hidde
     ax.set_title(title); ax.set_xlim(-0.3, 1.3); ax.set_ylim(-0.3, 1.3)
 t = np.linspace(-0.3, 1.3, 2)
 axes[1].plot(t, 1.5 - t, "k--", lw=1)       # h1 + h2 = 1.5: the output unit's boundary
+plt.tight_layout(); plt.show()
+
+# %% [markdown]
+# ## The gate table
+#
+# The lecture's table, drawn from the weights above: each gate's units with their weights (top; the input "1"
+# carries the bias) and what the gate computes (bottom). The shaded region is where the gate outputs 1 for real
+# inputs, the dashed lines are the boundaries $w \cdot x + b = 0$ of its first-layer units, and the circles are the
+# truth table at the four corners. AND, OR and NOT each need one line; XOR's true corners lie on a diagonal, so it
+# needs two units (OR and NAND) and a second layer that ANDs them.
+
+# %%
+def draw_units(ax, names, layers):
+    """A step-unit network: node labels per column (inputs, bias "1", units); each layer's weights, bias last row."""
+    pos = {(c, i): (c, (len(col) - 1) / 2 - i) for c, col in enumerate(names) for i in range(len(col))}
+    for c, W in enumerate(layers):
+        for i in range(W.shape[0]):
+            for j in range(W.shape[1]):
+                (xa, ya), (xb, yb) = pos[c, i], pos[c + 1, j]
+                ax.annotate("", (xb, yb), (xa, ya), arrowprops=dict(arrowstyle="-|>", lw=0.6, shrinkA=11, shrinkB=11))
+                f = 0.3 if W.shape[1] == 1 else 0.22 + 0.36 * j / (W.shape[1] - 1)   # stagger labels of fan-out
+                ax.text(xa + f * (xb - xa), ya + f * (yb - ya), f"{W[i, j]:g}", fontsize=8, color="C3",
+                        ha="center", va="center", bbox=dict(fc="white", ec="none", pad=0.1))
+    for (c, i), (x, y) in pos.items():
+        label = names[c][i]
+        ax.scatter(x, y, s=420, c="#fdd9b5" if label not in ("x1", "x2", "1") else "white", edgecolors="k",
+                   linewidths=0.6, zorder=3)
+        ax.text(x, y, label, ha="center", va="center", fontsize=8 if len(label) < 3 else 6.5, zorder=4)
+    ax.set_xlim(-0.3, len(names) - 0.7); ax.set_ylim(-1.3, 1.3); ax.axis("off")
+
+unit = lambda w1, w2, b: np.array([[w1], [w2], [b]])          # one unit's weights, bias last
+gates = {  # name: (title, node labels, weights per layer, the gate on a batch of points)
+    "AND": ("AND = g(x1 + x2 − 1.5)", [["x1", "x2", "1"], ["g"]], [unit(1, 1, -1.5)],
+            lambda P: g(P[:, 0] + P[:, 1] - 1.5)),
+    "OR":  ("OR = g(x1 + x2 − 0.5)", [["x1", "x2", "1"], ["g"]], [unit(1, 1, -0.5)],
+            lambda P: g(P[:, 0] + P[:, 1] - 0.5)),
+    "NOT": ("NOT = g(−x1)", [["x1", "1"], ["g"]], [np.array([[-1.0], [0.0]])],
+            lambda P: g(-P[:, 0])),
+    "XOR": ("XOR = AND(OR, NAND)", [["x1", "x2", "1"], ["OR", "NAND", "1"], ["AND"]],
+            [np.vstack([W1.numpy(), b1.numpy()]), np.vstack([W2.numpy(), b2.numpy()])],
+            lambda P: g(g(P @ W1 + b1) @ W2 + b2).reshape(-1)),
+}
+truth = {"AND": AND, "OR": OR, "NOT": NOT, "XOR": XOR}
+
+gx, gy = np.meshgrid(np.linspace(-0.4, 1.4, 181), np.linspace(-0.4, 1.4, 181))
+grid = autograd.tensor(np.c_[gx.ravel(), gy.ravel()])
+t = np.linspace(-0.4, 1.4, 2)
+fig, axes = plt.subplots(2, 4, figsize=(9, 4.4), gridspec_kw={"height_ratios": [1, 1.15],
+                                                              "width_ratios": [1, 1, 1, 1.5]})
+for (top, bottom), (name, (title, names, layers, gate)) in zip(axes.T, gates.items()):
+    draw_units(top, names, layers)
+    top.set_title(title, fontsize=9)
+    bottom.contourf(gx, gy, gate(grid).numpy().reshape(gx.shape), levels=[-0.5, 0.5, 1.5],
+                    colors=["white", "#fdd9b5"])
+    for *w, b in layers[0].T:                           # each first-layer unit's boundary w·x + b = 0
+        if len(w) == 2:
+            bottom.plot(t, -(w[0] * t + b) / w[1], "k--", lw=0.7)
+        else:                                           # NOT sees x1 only
+            bottom.axvline(-b / w[0], color="k", ls="--", lw=0.7)
+    out = gate(X)
+    assert out.tolist() == truth[name].tolist(), name              # the table is the units' output
+    for (px, py), o in zip(X.numpy(), out.numpy().astype(int)):
+        bottom.text(px, py, o, ha="center", va="center", fontsize=9,
+                    bbox=dict(boxstyle="circle", fc="C3" if o else "white", ec="k", lw=0.6))
+    bottom.set_xlim(-0.4, 1.4); bottom.set_ylim(-0.4, 1.4); bottom.set_aspect("equal")
+    bottom.set_xticks([0, 1]); bottom.set_yticks([0, 1]); bottom.set_xlabel("x1", fontsize=8)
+axes[1, 0].set_ylabel("x2", fontsize=8)
 plt.tight_layout(); plt.show()
 
 # %% [markdown]
@@ -179,3 +247,26 @@ for n in [4, 16, 64]:
     ax.plot(xs.numpy(), approx.numpy(), lw=1, label=f"{n} step units (max err {errors[n]:.2f})")
 ax.legend(fontsize=7); plt.show()
 assert errors[4] > errors[16] > errors[64] and errors[64] < 0.25   # error ~ stair width x max|f'|
+
+# %% [markdown]
+# ## Exercise 3.1 · Majority with one step unit
+#
+# The majority of three inputs is 1 when at least two of $x_1, x_2, x_3$ are 1. Like AND and OR, one threshold
+# unit $g(w \cdot x + b)$ computes it. Choose its three weights and its bias; `check_3_1` evaluates your unit on
+# all eight inputs.
+
+# %%
+majority = None          # your unit: (w, b), w a list of three weights, b a number
+check_3_1(majority)
+
+# %% [markdown]
+# ## Exercise 3.2 · Parity needs a hidden layer
+#
+# The parity of three bits (1 when an odd number of them are 1, i.e. $x_1 \oplus x_2 \oplus x_3$) generalises XOR:
+# no single unit computes it. Build a two-layer step network $g\big(g(X W_1 + b_1) W_2 + b_2\big)$ for it, with
+# `X` of shape (8, 3) holding the inputs as rows: choose the hidden width $h$ and the four arrays. The lecture's
+# bound says $h \le 2^3$ is enough; how few can you use? `check_3_2` tests all eight inputs.
+
+# %%
+parity = None            # your network: (W1, b1, W2, b2) with shapes (3, h), (h,), (h, 1), (1,)
+check_3_2(parity)

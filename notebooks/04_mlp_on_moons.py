@@ -33,6 +33,7 @@ from autograd import viz
 import nn
 import optim
 import random, time
+from exercises.checks_04 import check_4_1, check_4_2   # self-checks for the exercises at the end
 
 # %% [markdown]
 # ## The data
@@ -228,3 +229,33 @@ plot_boundary(lambda G: tensor_forward(Ws, bs, autograd.tensor(G, dtype=autograd
               f"scalar graph (acc {acc_scalar:.2f})", axes[0])
 plot_boundary(net_scores, f"nn.Sequential + Adam (acc {acc_tensor:.2f})", axes[1])
 plt.tight_layout(); plt.show()
+
+# %% [markdown]
+# ## Exercise 4.1 · Count the parameters
+#
+# The scalar MLP above printed its number of parameters. Derive the count for any architecture: write
+# `n_params(n_in, widths)` for `MLP(n_in, widths)` — a `Neuron(n_in)` holds `n_in` weights and a bias — without
+# building the model. `check_4_1` tries it on several architectures, among them lecture 004's
+# $[784, 30, 30, 30, 30, 10]$ network.
+
+# %%
+def n_params(n_in, widths):
+    """The number of scalar parameters of MLP(n_in, widths)."""
+    return None          # your formula
+
+check_4_1(n_params)
+
+# %% [markdown]
+# ## Exercise 4.2 · The hinge loss's gradient by hand
+#
+# Training above used the mean hinge loss $\frac1B \sum_i \max(0, 1 - y_i s_i)$ over scores $s_i$ with labels
+# $y_i \in \{-1, +1\}$. Derive its gradient with respect to each score and write it with NumPy:
+# `hinge_grad(scores, y)` returns an array like `scores`. Mind the points already classified with a margin.
+# `check_4_2` compares your formula with what `backward()` puts in `scores.grad`.
+
+# %%
+def hinge_grad(scores, y):
+    """∂/∂scores of mean(max(0, 1 - y * scores)), as a NumPy array."""
+    return None          # your formula
+
+check_4_2(hinge_grad)

@@ -32,6 +32,7 @@ from autograd import viz
 import nn
 import optim
 import nn.functional as F
+from exercises.checks_05 import check_5_1, check_5_2   # self-checks for the exercises at the end
 
 # %% [markdown]
 # ## The activation table (lecture 001)
@@ -212,3 +213,34 @@ print("tanh Jacobian:\n", J_tanh.round(4))
 assert np.allclose(J_soft, np.diag(y0) - np.outer(y0, y0))
 assert np.allclose(J_tanh, np.diag(1 - np.tanh(z0.numpy()) ** 2))          # diagonal: a scalar activation
 assert np.allclose(J_soft.sum(axis=0), 0, atol=1e-6)    # outputs always sum to 1, so every column sums to 0
+
+# %% [markdown]
+# ## Exercise 5.1 · Softmax's backward
+#
+# A scalar activation's backward multiplies the incoming gradient by $f'$ elementwise. Softmax is a vector
+# activation, so its backward must apply the whole Jacobian above — without forming it. Write
+# `softmax_backward(y, grad)`: given the output $\vec y = \mathrm{softmax}(\vec z)$ (one distribution per row) and
+# `grad` $= \partial L/\partial \vec y$, return $\partial L/\partial \vec z$ with NumPy. `check_5_1` compares it with
+# the engine on a single vector and on a batch of rows.
+
+# %%
+def softmax_backward(y, grad):
+    """∂L/∂z from y = softmax(z) (last axis) and grad = ∂L/∂y, without building the Jacobian."""
+    return None          # your formula
+
+check_5_1(softmax_backward)
+
+# %% [markdown]
+# ## Exercise 5.2 · The gradient of label smoothing
+#
+# With one-hot targets, softmax + cross-entropy has the gradient prediction minus target. Derive the gradient of
+# `F.cross_entropy(z, target, label_smoothing=α)` (the mean over a batch of $B$ rows of logits, $k$ classes) with
+# respect to $z$, and write it with NumPy: `smoothed_ce_grad(z, target, alpha)`, where `target` holds class
+# indices. `check_5_2` compares it with `backward()` for several $B$, $k$ and $\alpha$.
+
+# %%
+def smoothed_ce_grad(z, target, alpha):
+    """∂/∂z of the label-smoothed cross-entropy, averaged over the rows of z."""
+    return None          # your formula
+
+check_5_2(smoothed_ce_grad)

@@ -32,6 +32,7 @@ import autograd
 from autograd import viz
 import nn
 import optim
+from exercises.checks_06 import check_6_1, check_6_2   # self-checks for the exercises at the end
 
 # %% [markdown]
 # ## GD vs SGD vs mini-batch (lecture 000)
@@ -86,6 +87,46 @@ gd, mb, sgd = (runs[k][1] for k in runs)
 # same epochs: more, noisier updates get further along the valley; GD has only made 8 steps
 assert sgd < gd and mb < gd
 
+
+# %% [markdown]
+# ## Importance of the learning rate (lecture 000)
+#
+# Each step is $\theta \leftarrow \theta - \eta\nabla L(\theta)$, and "choice of η has big effect": a large η
+# makes the iterates "fluctuate around optima, even diverge", a small one "barely moves". On the simplest bowl,
+# $C(w) = \tfrac12 w^2$, the gradient is $w$, so every step multiplies $w$ by $(1 - \eta)$: it shrinks steadily for
+# $0 < \eta < 1$, flips sign and shrinks for $1 < \eta < 2$, and grows for $\eta > 2$. Ten steps of `optim.SGD`
+# from $w = 2$ with four learning rates:
+
+# %%
+def gd_path(lr, w0=2.0, steps=10):
+    """GD on C(w) = ½w² with optim.SGD: the iterates w_0..w_steps."""
+    w = autograd.tensor([w0], dtype=autograd.float64, requires_grad=True)
+    opt = optim.SGD([w], lr=lr)
+    out = [w0]
+    for _ in range(steps):
+        opt.zero_grad(); (0.5 * w ** 2).sum().backward(); opt.step()
+        out.append(w.item())
+    return np.array(out)
+
+rates = {0.1: "too small: barely moves", 0.6: "converges", 1.8: "large: oscillates", 2.1: "too large: diverges"}
+lr_paths = {lr: gd_path(lr) for lr in rates}
+fig, axes = plt.subplots(1, 4, figsize=(9, 2.4))
+for ax, (lr, label) in zip(axes, rates.items()):
+    w = lr_paths[lr]
+    span = 1.15 * np.abs(w).max()
+    u = np.linspace(-span, span, 200)
+    ax.plot(u, 0.5 * u ** 2, color="0.6", lw=1)
+    ax.plot(w, 0.5 * w ** 2, ".-", color="C3", ms=4, lw=0.8)
+    ax.plot(w[0], 0.5 * w[0] ** 2, "ko", ms=4)
+    ax.set_title(f"η = {lr}: {label}\nfactor 1 − η = {1 - lr:+.1f}", fontsize=8)
+    ax.set_xlabel("w"); ax.set_yticks([])
+plt.tight_layout(); plt.show()
+
+for lr, w in lr_paths.items():
+    assert np.allclose(w, 2.0 * (1 - lr) ** np.arange(11))   # each step multiplies w by (1 − η)
+    print(f"η = {lr}: |w| after 10 steps = {abs(w[-1]):.4f}")
+assert abs(lr_paths[0.1][-1]) > 0.5 and abs(lr_paths[0.6][-1]) < 1e-3                        # small: barely moves
+assert np.all(np.diff(np.sign(lr_paths[1.8])) != 0) and abs(lr_paths[2.1][-1]) > abs(lr_paths[2.1][0])  # fluctuate; diverge
 
 # %% [markdown]
 # ## The lectures' update rules are `optim`'s
@@ -153,6 +194,63 @@ for name, (hand, lib) in checks.items():
     assert np.allclose(hand, lib, rtol=1e-6, atol=1e-8), name
 
 # %% [markdown]
+# ## Nesterov's look-ahead (lecture 004)
+#
+# Momentum's step is $\alpha\mathbf v - \epsilon\nabla C(\mathbf w)$: the velocity carries $\mathbf w$ on by
+# $\alpha\mathbf v$ whatever the gradient says, and the gradient is taken where $\mathbf w$ *was*. Nesterov's variant
+# takes the gradient where the velocity is about to carry it, at the look-ahead point $\mathbf w + \alpha\mathbf v$:
+#
+# $$\mathbf v \leftarrow \alpha\mathbf v - \epsilon\nabla C(\mathbf w + \alpha\mathbf v), \qquad
+# \mathbf w \leftarrow \mathbf w + \mathbf v.$$
+#
+# Below, the second step of the momentum run above ($\epsilon = 0.5$, $\alpha = 0.7$; the first step is the same
+# for both). The first step has reached the valley floor $w_2 = 0$ with a velocity pointing across it. Momentum
+# takes the gradient at $\mathbf w$, where the floor is flat across, and overshoots to the far wall; Nesterov
+# looks ahead, finds the far wall's gradient pushing back, and the two cancel. (The $w_1$ axis is stretched about
+# tenfold.)
+
+# %%
+eps, alpha = 0.5, 0.7                       # the momentum run above (lecture 004: ε, α)
+v = -eps * ravine_grad(start)               # the first step is the same for both methods (v starts at 0)
+w = start + v
+ahead = w + alpha * v                       # where the velocity is about to carry w
+v_mom = alpha * v - eps * ravine_grad(w)        # momentum: the gradient at w
+v_nag = alpha * v - eps * ravine_grad(ahead)    # Nesterov: the gradient at the look-ahead point
+print("w =", w, "  v =", v)
+print("momentum lands at", w + v_mom, "  Nesterov at", w + v_nag)
+
+w1, w2 = np.meshgrid(np.linspace(-8.03, -7.72, 100), np.linspace(-1.35, 1.65, 100))
+fig, axes = plt.subplots(1, 2, figsize=(7, 3.2), sharey=True)
+for ax, (name, at, v_new) in zip(axes, [("momentum", w, v_mom), ("Nesterov", ahead, v_nag)]):
+    ax.contour(w1, w2, ravine(np.array([w1, w2])), levels=0.6 + np.array([0.03, 0.1, 0.25, 0.5, 1, 1.6, 2.3]), cmap="Greys", linewidths=0.5)
+    arrow = dict(angles="xy", scale_units="xy", scale=1, width=0.012)
+    ax.quiver(*start, *v, color="0.7", **arrow)                                     # the step before
+    ax.quiver(*w, *(alpha * v), color="C0", **arrow)                                # momentum step αv
+    ax.quiver(*(w + alpha * v), *(-eps * ravine_grad(at)), color="C3", **arrow)     # gradient step
+    ax.quiver(*w, *v_new, color="k", **arrow)                                       # the resulting step
+    ax.plot(*at, "o", mfc="none", mec="C3", ms=8)                                   # where the gradient is taken
+    ax.plot(*w, "ko", ms=3); ax.axhline(0, color="0.6", lw=0.6, ls=":")          # the valley floor
+    ax.set_title(f"{name}: gradient taken at the red circle", fontsize=8); ax.set_xlabel("w1")
+    ax.text(w[0] - 0.025, w[1], "w", fontsize=8, va="center")
+axes[0].set_ylabel("w2")
+axes[1].text(-7.73, 1.45, "grey: the first step\nblue: αv   red: −ε∇C\nblack: the new step v", fontsize=7,
+             va="top", ha="right")
+plt.tight_layout(); plt.show()
+
+assert np.isclose((w + v_mom)[1], -1.05)          # momentum overshoots the floor w2 = 0
+assert np.isclose((w + v_nag)[1], 0.0)            # the look-ahead gradient cancels the overshoot
+p = autograd.tensor(start, requires_grad=True)
+nag = optim.SGD([p], lr=eps, momentum=alpha, nesterov=True)
+for _ in range(2):
+    nag.zero_grad(); ravine(p).backward(); nag.step()
+assert np.allclose(p.detach().numpy(), w + v_nag + alpha * v_nag)   # optim keeps the look-ahead point itself
+
+# %% [markdown]
+# The last assertion is a detail worth knowing: `optim.SGD(nesterov=True)`, like PyTorch's, does not store
+# $\mathbf w$ but the look-ahead point $\mathbf w + \alpha\mathbf v$ itself (Sutskever's reformulation), which lets it
+# take the gradient at the parameters it holds. The sequence of steps is the same.
+
+# %% [markdown]
 # ## The race
 #
 # Eleven optimisers, 100 steps each, from $(-8, 1.5)$ on $C(\mathbf w) = 0.01\,w_1^2 + w_2^2$: the valley floor
@@ -214,3 +312,33 @@ assert all(v < ravine(start) / 100 for v in final.values())
 #   gradient's scale. **AMSGrad** uses the maximum of past $v$ instead of the average; **AdamW** decays the weights
 #   directly instead of through the gradient; **NAdam** adds Nesterov's look-ahead to Adam; **QHAdam** averages a
 #   plain gradient step with the momentum step.
+
+# %% [markdown]
+# ## Exercise 6.1 · Pick the learning rate
+#
+# In the race GD got $\eta = 0.95$, "roughly as large as it tolerates". Find the limit. On a quadratic bowl
+# $C(\mathbf w) = \tfrac12 \sum_i \lambda_i w_i^2$ each coordinate is its own one-dimensional bowl, like the
+# learning-rate figure's, with curvature $\lambda_i$; the ravine $0.01\,w_1^2 + w_2^2$ has $\lambda = (0.02, 2)$. Write
+# `largest_stable_lr(curvatures)`: the learning rate above which GD diverges. `check_6_1` tries the ravine and
+# other bowls.
+
+# %%
+def largest_stable_lr(curvatures):
+    """The largest η for which GD converges on ½ Σ λ_i w_i², given the list of λ_i."""
+    return None          # your formula
+
+check_6_1(largest_stable_lr)
+
+# %% [markdown]
+# ## Exercise 6.2 · Nesterov's step by hand
+#
+# Write one step of Nesterov's method in lecture 004's form, as in the look-ahead figure:
+# `nesterov_step(w, v, grad_fn, eps, alpha)` returns the new `(w, v)`, where `grad_fn(w)` is $\nabla C$ at `w` (NumPy
+# arrays). `check_6_2` runs 20 of your steps on the ravine and compares them with `optim.SGD(nesterov=True)`.
+
+# %%
+def nesterov_step(w, v, grad_fn, eps, alpha):
+    """One step of v ← αv − ε∇C(w + αv), w ← w + v; returns (w, v)."""
+    return None          # your code
+
+check_6_2(nesterov_step)

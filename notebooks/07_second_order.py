@@ -37,6 +37,7 @@ from autograd import viz
 import nn
 import optim
 from autograd.functional import hessian, hvp
+from exercises.checks_07 import check_7_1, check_7_2   # self-checks for the exercises at the end
 
 
 # %% [markdown]
@@ -81,6 +82,48 @@ ratios = [errs[i] / errs[i + 1] for i in range(2)]
 print("error ratios:", np.round(ratios, 2))
 assert all(6 < r < 10 for r in ratios)
 
+
+# %% [markdown]
+# ## What the Hessian says about a critical point (lecture 002)
+#
+# Where $\nabla C = 0$ the first-order term of the Taylor model vanishes and $\tfrac12\,\delta\mathbf w^T H\,
+# \delta\mathbf w$ decides. Lecture 002's optimisation refresher: "Hessian eigenvectors give directions", the
+# eigenvalues the curvature along them, "analog to 2nd deriv": all eigenvalues positive ($H$ positive definite) —
+# a local minimum; all negative — a local maximum; some positive and some negative — a saddle, a maximum in one
+# direction and a minimum in another; an eigenvalue 0 — an inflection that "requires further investigation". Four
+# surfaces with a critical point at the origin, and the eigenvalues of their Hessians from the engine:
+
+# %%
+surfaces = {   # name: (formula, f), each with a critical point at the origin
+    "minimum": ("x² + ½y²", lambda w: w[0] ** 2 + 0.5 * w[1] ** 2),
+    "maximum": ("−x² − ½y²", lambda w: -w[0] ** 2 - 0.5 * w[1] ** 2),
+    "saddle": ("x² − ½y²", lambda w: w[0] ** 2 - 0.5 * w[1] ** 2),
+    "inconclusive": ("x² + ½y³", lambda w: w[0] ** 2 + 0.5 * w[1] ** 3),
+}
+origin = autograd.tensor([0.0, 0.0], dtype=autograd.float64)
+u1, u2 = np.meshgrid(np.linspace(-1, 1, 41), np.linspace(-1, 1, 41))
+fig = plt.figure(figsize=(9, 2.6))
+eigenvalues = {}
+for i, (name, (formula, f)) in enumerate(surfaces.items()):
+    wc = origin.clone().requires_grad_()
+    assert np.allclose(autograd.grad(f(wc), wc)[0].numpy(), 0)           # a critical point: ∇f = 0
+    lam = np.linalg.eigvalsh(hessian(f, origin).numpy())
+    eigenvalues[name] = lam
+    ax = fig.add_subplot(1, 4, i + 1, projection="3d")
+    ax.plot_surface(u1, u2, f(np.array([u1, u2])), cmap="coolwarm", linewidth=0, antialiased=True)
+    ax.scatter([0], [0], [0], color="k", s=12)
+    ax.set_title(f"{formula}: {name}\nHessian eigenvalues {lam[0]:g}, {lam[1]:g}", fontsize=8, pad=0)
+    ax.set_xticks([]); ax.set_yticks([]); ax.set_zticks([])
+fig.subplots_adjust(left=0, right=1, bottom=0, top=0.85, wspace=0.05); plt.show()
+
+assert (eigenvalues["minimum"] > 0).all() and (eigenvalues["maximum"] < 0).all()
+assert eigenvalues["saddle"].min() < 0 < eigenvalues["saddle"].max()
+assert np.allclose(sorted(eigenvalues["inconclusive"]), [0, 2])      # a zero eigenvalue: the test cannot decide
+
+# %% [markdown]
+# Lecture 000 warns that network losses are not convex: "gradient methods get trapped in local optima or saddle
+# points". At a saddle the gradient is zero too, so gradient descent started exactly there stays; the Hessian's
+# negative eigenvalue is the way down.
 
 # %% [markdown]
 # ## On a quadratic, Newton needs one step
@@ -189,3 +232,32 @@ N = 10 ** 7
 print(f"N = {N:.0e} parameters: H has {N ** 2:.0e} entries = {N ** 2 * 4 / 1e12:.0f} TB in float32;")
 print(f"L-BFGS with history 10 stores 2·10·N numbers = {2 * 10 * N * 4 / 1e9:.1f} GB")
 assert N ** 2 == 10 ** 14
+
+# %% [markdown]
+# ## Exercise 7.1 · Classify a critical point
+#
+# Write `classify(H)`: given the (symmetric) Hessian at a critical point, return `"minimum"`, `"maximum"`,
+# `"saddle"` or `"inconclusive"` by lecture 002's rule above. It must work in any dimension and for Hessians that
+# are not diagonal. `check_7_1` tries matrices chosen to catch shortcuts, and one Hessian from the engine.
+
+# %%
+def classify(H):
+    """'minimum', 'maximum', 'saddle' or 'inconclusive' for a critical point with Hessian H (a NumPy array)."""
+    return None          # your code
+
+check_7_1(classify)
+
+# %% [markdown]
+# ## Exercise 7.2 · The Newton step
+#
+# Lecture 004, eq. (13): the step $\delta\mathbf w$ that minimises the quadratic model
+# $C + \nabla C\,\delta\mathbf w + \tfrac12\,\delta\mathbf w^T H\,\delta\mathbf w$. Write `newton_step(grad, H)`
+# with NumPy, returning $\delta\mathbf w$. `check_7_2` tries it at Rosenbrock's $(-1.2, 1)$ with the engine's
+# gradient and Hessian, and on a random positive-definite quadratic.
+
+# %%
+def newton_step(grad, H):
+    """δw minimising ∇C·δw + ½ δwᵀ H δw (lecture 004, eq. 13)."""
+    return None          # your formula
+
+check_7_2(newton_step)

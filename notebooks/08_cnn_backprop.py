@@ -40,6 +40,7 @@ import matplotlib.pyplot as plt
 import autograd, nn, optim
 import nn.functional as F
 from nn.data import load_digits
+from exercises.checks_08 import check_8_1, check_8_2, check_8_3   # self-checks for the exercises at the end
 
 plt.rcParams.update({"figure.dpi": 70, "figure.figsize": (6, 3), "font.size": 9})
 np.set_printoptions(precision=4, suppress=True)
@@ -210,3 +211,47 @@ _ = fig.suptitle("the eight learnt 3×3 filters of the first layer", y=1.05)
 # **What you see.** The loss falls by more than an order of magnitude within a few epochs and the test accuracy
 # passes 90%. Every gradient that reached the first layer's filters went through the rotated-filter convolution
 # verified above (and through max-pooling, which routes each error to the arg-max of its window).
+
+# %% [markdown]
+# ## Exercise 8.1 · Predict a shape: conv2d's output size
+#
+# A conv2d layer slides an $M\times M$ window over an $H\times H$ input that has `padding` zeros added on every side,
+# moving `stride` pixels at a time. Write the output size along one side as a formula in $H$, $M$, padding and
+# stride — then use it to confirm the comments `8×8 → 4×4` and `4×4 → 2×2` in the CNN above. `check_8_1` compares
+# your formula with conv2d for seven settings, strides 1 to 3 among them.
+
+# %%
+def conv_out(H, M, padding=0, stride=1):
+    """Output size of conv2d along one side: input size H, filter size M."""
+    return None          # your formula
+
+check_8_1(conv_out)
+
+# %% [markdown]
+# ## Exercise 8.2 · conv2d's backward for the input, by hand
+#
+# Implement eq. (7)–(8) in NumPy, without autograd: for $y = \mathrm{conv2d}(x, w)$ with one channel, stride 1 and
+# no padding, return $\bar x = \partial C/\partial x$ given $\bar y = \partial C/\partial y$ and the filter $w$
+# (which need not be square). `np.pad` and two loops over the filter, or `np.lib.stride_tricks.sliding_window_view`,
+# are all it takes. `check_8_2` compares your $\bar x$ with `backward()`.
+
+# %%
+def conv_input_grad(ybar, w):
+    """x̄ = ∂C/∂x for y = conv2d(x, w) (one channel, no padding), given ȳ = ∂C/∂y; NumPy arrays."""
+    return None          # your code
+
+check_8_2(conv_input_grad)
+
+# %% [markdown]
+# ## Exercise 8.3 · ... and for the filter
+#
+# The same layer's filter gradient $\bar w = \partial C/\partial w$, from the input $x$ and $\bar y$. Start from
+# $y_{x',y'} = \sum_{a,b} w_{ab}\,x_{x'+a,\,y'+b}$ (conv2d's cross-correlation) and ask which outputs each $w_{ab}$
+# touches. Is there a rotation this time? `check_8_3` compares with `backward()`.
+
+# %%
+def conv_weight_grad(x, ybar):
+    """w̄ = ∂C/∂w for y = conv2d(x, w) (one channel, no padding), given x and ȳ; NumPy arrays."""
+    return None          # your code
+
+check_8_3(conv_weight_grad)

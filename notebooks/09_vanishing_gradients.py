@@ -40,6 +40,7 @@ import matplotlib.pyplot as plt
 import autograd, nn, optim
 import nn.functional as F
 from nn.data import load_digits
+from exercises.checks_09 import check_9_1, check_9_2   # self-checks for the exercises at the end
 
 plt.rcParams.update({"figure.dpi": 70, "figure.figsize": (6, 3), "font.size": 9})
 np.set_printoptions(precision=4, suppress=True)
@@ -203,3 +204,31 @@ assert spread["sigmoid"] > 10 * max(spread["ReLU"], spread["sigmoid + BN"])
 # fourth's; with ReLU the four layers are within a small factor of each other, and with batch normalisation they are
 # practically level. As the lecture says, the fundamental problem is that an early layer's gradient is a product
 # of factors from *all* later layers; the remedies make those factors balanced by design instead of by chance.
+
+# %% [markdown]
+# ## Exercise 9.1 · Eq. (19) by hand, for any depth
+#
+# The lecture's chain has one sigmoid neuron per layer: $z_j = w_j a_{j-1} + b_j$, $a_j = \sigma(z_j)$, and here the
+# cost is the last activation, $C = a_L$. Write $\partial C/\partial b_1$ as eq. (19) does — a product of local
+# derivatives along the one path from $b_1$ to $C$ — for lists `w`, `b` of any length $L$ (the lecture's $L = 4$)
+# and the input $a_0$. Run the forward pass first to get every $z_j$. `check_9_1` compares with `backward()` on
+# chains of 3, 4 and 6 neurons.
+
+# %%
+def dC_db1(w, b, a0):
+    """∂C/∂b_1 for a_j = σ(w_j a_{j−1} + b_j), j = 1…L, and C = a_L (w, b: arrays of length L)."""
+    return None          # your code
+
+check_9_1(dC_db1)
+
+# %% [markdown]
+# ## Exercise 9.2 · Pick a weight that balances the chain
+#
+# In the exploding-gradient chain above every $z_j = 0$: with $w = 0.5$ the gradient shrank 8 times per layer
+# towards the input, with $w = 100$ it grew 25 times. Which weight $w > 0$ (the same in every layer, biases again
+# chosen so that every $z_j = 0$) makes $|\partial C/\partial b_j|$ **equal in all layers** — the lecture's *balanced*
+# gradients? Work it out from eq. (26); `check_9_2` builds a 6-layer chain with your $w$ and measures.
+
+# %%
+answer_9_2 = None        # your number
+check_9_2(answer_9_2)

@@ -36,6 +36,7 @@ import matplotlib.pyplot as plt
 import autograd, nn, optim
 import nn.functional as F
 from nn.data import load_digits
+from exercises.checks_10 import check_10_1, check_10_2, check_10_3   # self-checks for the exercises at the end
 
 plt.rcParams.update({"figure.dpi": 70, "figure.figsize": (6, 3), "font.size": 9})
 np.set_printoptions(precision=4, suppress=True)
@@ -101,6 +102,62 @@ assert np.allclose(bn.bias.grad.numpy(), dbeta, atol=1e-6)
 # the gradient BN passes down has zero mean over the batch, and (up to ε) no component along x̂
 assert np.allclose(dx.sum(0), 0, atol=1e-9) and np.allclose((dx * x_hat).sum(0), 0, atol=1e-3)
 print("∂ℓ/∂x, ∂ℓ/∂γ, ∂ℓ/∂β: the paper's formulas = autograd")
+
+# %% [markdown]
+# ### The three paths, drawn
+#
+# Each arrow carries its local derivative; the adjoint of $x_i$ is the sum over the three coloured paths of the
+# products along them (lecture 002's *sum over all paths*). The mean and the variance feed **every** $\hat x_j$, so
+# the paths through them also sum over $j$. The dashed arrow, from $\mu_\mathcal B$ into $\sigma^2_\mathcal B$, adds
+# nothing: $\partial\sigma^2_\mathcal B/\partial\mu_\mathcal B = -\frac2m\sum_j (x_j-\mu_\mathcal B) = 0$. Below the
+# graph, the three contributions to $\partial\ell/\partial x_i$ for one feature, and their sum, which is autograd's.
+
+# %%
+direct = dx_hat / np.sqrt(var + eps)             # x_i → x̂_i → ℓ
+via_mu = np.broadcast_to(dmu / m, x.shape)       # x_i → μ_B → every x̂_j → ℓ
+via_var = dvar * 2 * (x - mu) / m                # x_i → σ²_B → every x̂_j → ℓ
+assert np.allclose(direct + via_mu + via_var, xt.grad.numpy(), atol=1e-6)
+
+fig, ax = plt.subplots(figsize=(8, 3))
+pos = {"x": (0, 1), "mu": (2, 2), "var": (2, 0), "xhat": (4.4, 1), "y": (5.6, 1), "l": (6.6, 1)}
+label = {"x": r"$x_i$", "mu": r"$\mu_\mathcal{B}$", "var": r"$\sigma^2_\mathcal{B}$", "xhat": r"$\hat x_j$",
+         "y": r"$y_j$", "l": r"$\ell$"}
+for k, (px, py) in pos.items():
+    ax.text(px, py, label[k], ha="center", va="center", fontsize=12,
+            bbox=dict(boxstyle="circle,pad=0.3", fc="white", ec="0.3"))
+
+def edge(a, b, color, text="", at=(0.5, 0, 0.15), ls="-", lw=2.0, **kw):
+    """An arrow a → b with its local derivative written at fraction at[0] along it, shifted by at[1:]."""
+    ax.annotate("", pos[b], pos[a], arrowprops=dict(arrowstyle="-|>", color=color, lw=lw, ls=ls, shrinkA=15,
+                                                    shrinkB=15))
+    (x0, y0), (x1, y1) = pos[a], pos[b]
+    t, shift_x, shift_y = at
+    ax.text(x0 + t * (x1 - x0) + shift_x, y0 + t * (y1 - y0) + shift_y, text, color=color, va="center",
+            fontsize=10, **kw)
+
+edge("x", "xhat", "C0", r"$1/\sqrt{\sigma^2_\mathcal{B}+\epsilon}$  (only $j = i$)", at=(0.7, 0, 0.13), ha="center")
+edge("x", "mu", "C1", r"$1/m$", at=(0.45, -0.05, 0.17), ha="right")
+edge("mu", "xhat", "C1", r"$-1/\sqrt{\sigma^2_\mathcal{B}+\epsilon}$", at=(0.5, 0.1, 0.17), ha="left")
+edge("x", "var", "C2", r"$2(x_i-\mu_\mathcal{B})/m$", at=(0.45, -0.05, -0.17), ha="right")
+edge("var", "xhat", "C2", r"$-\frac{1}{2}(x_j-\mu_\mathcal{B})(\sigma^2_\mathcal{B}+\epsilon)^{-3/2}$",
+     at=(0.5, 0.1, -0.17), ha="left")
+edge("mu", "var", "0.55", r"$\partial\sigma^2_\mathcal{B}/\partial\mu_\mathcal{B} = 0$", at=(0.65, 0.08, 0), ls="--",
+     lw=1, ha="left")
+edge("xhat", "y", "0.3", r"$\gamma$", ha="center")
+edge("y", "l", "0.3")
+ax.set_xlim(-0.4, 7.0); ax.set_ylim(-0.4, 2.4); ax.axis("off")
+ax.set_title(r"$x_i$ reaches $\ell$ three ways: directly, through $\mu_\mathcal{B}$, through $\sigma^2_\mathcal{B}$")
+
+f, i = 3, np.arange(m)
+fig, bx = plt.subplots(figsize=(8, 2.2))
+for k, (part, name) in enumerate([(direct, "direct"), (via_mu, r"through $\mu_\mathcal{B}$"),
+                                  (via_var, r"through $\sigma^2_\mathcal{B}$")]):
+    bx.bar(i + (k - 1) * 0.28, part[:, f], width=0.28, color=f"C{k}", label=name)
+bx.plot(i, xt.grad.numpy()[:, f], "k_", ms=10, mew=2, label="their sum = autograd's")
+bx.axhline(0, color="0.5", lw=0.5); bx.set_xticks(i)
+bx.set_xlabel("example i"); bx.set_ylabel(rf"$\partial\ell/\partial x_i$ (feature {f})")
+bx.legend(fontsize=7, ncol=4, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
+plt.tight_layout()
 
 # %% [markdown]
 # ## Training with and without batch normalisation
@@ -169,3 +226,45 @@ assert a1[-1] > 0.9 and a0[-1] < 0.5
 # accuracy wobbles from epoch to epoch: at this large learning rate the running statistics used at test time lag
 # behind the weights.) This is the lecture's *“reshapes the cost function surface: accelerated
 # training”* and *“prevents gradients from vanishing”*.
+
+# %% [markdown]
+# ## Exercise 10.1 · Batch norm's backward, path by path
+#
+# Write the backward pass of Algorithm 1 yourself, in NumPy: given the upstream gradient `dy` $=\partial\ell/\partial y$
+# (shape $m\times d$), the batch `x`, `gamma` and `eps`, return $(\partial\ell/\partial x,\ \partial\ell/\partial\gamma,
+# \ \partial\ell/\partial\beta)$. Build $\partial\ell/\partial x_i$ as the figure does: one term per path, each the
+# product of the local derivatives along it. `check_10_1` compares your three arrays with `backward()` on two batches;
+# if only $\partial\ell/\partial x$ is off, its hint says which path is missing.
+
+# %%
+def bn_backward(dy, x, gamma, eps):
+    """(dx, dgamma, dbeta) of y = γ·(x − μ_B)/√(σ²_B + ε) + β over the batch x (NumPy arrays)."""
+    return None          # your code: return dx, dgamma, dbeta
+
+check_10_1(bn_backward)
+
+# %% [markdown]
+# ## Exercise 10.2 · Predict a gradient without computing it
+#
+# Take one feature and the loss $\ell = \sum_i y_i$, the plain sum of its batch-normalised outputs (with
+# $\gamma \ne 0$). Before computing anything: what is $\partial\ell/\partial x_i$? (Think about what
+# $\sum_i \hat x_i$ is, or add up the three paths with $\partial\ell/\partial y_j = 1$.) `check_10_2` runs
+# `backward()` on a batch and compares.
+
+# %%
+answer_10_2 = None       # your number
+check_10_2(answer_10_2)
+
+# %% [markdown]
+# ## Exercise 10.3 · The running statistics `eval()` uses
+#
+# `nn.BatchNorm1d(d)` starts with `running_mean` $= 0$ and `running_var` $= 1$, and after each training-mode forward
+# pass updates them with `momentum` $= 0.1$ as described in *Test time* above. Write what they are after one training
+# step on each of a list of batches. `check_10_3` feeds three batches of 8 examples.
+
+# %%
+def running_stats(batches, momentum):
+    """(running_mean, running_var) of BatchNorm1d after one training step on each batch (NumPy arrays m × d)."""
+    return None          # your code: return running_mean, running_var
+
+check_10_3(running_stats)

@@ -32,6 +32,7 @@ import matplotlib.pyplot as plt
 import autograd, nn, optim
 import nn.functional as F
 from nn.data import load_digits
+from exercises.checks_11 import check_11_1, check_11_2   # self-checks for the exercises at the end
 
 plt.rcParams.update({"figure.dpi": 70, "figure.figsize": (6, 3), "font.size": 9})
 np.set_printoptions(precision=4, suppress=True)
@@ -181,3 +182,38 @@ wn = {k: float(np.sqrt(sum((p.detach().numpy() ** 2).sum() for p in nets[k].para
 print(f"early stopping at epoch {e_best}: val loss {v_best:.3f} instead of {h0['val'][-1]:.3f};  "
       f"‖w‖ without / with L2: {wn['none']:.1f} / {wn['L2']:.1f}")
 assert wn["L2"] < 0.9 * wn["none"]
+
+# %% [markdown]
+# ## Exercise 11.1 · One gradient step on the penalised loss
+#
+# Given the weights `w`, the gradient of the plain loss `grad_L` $= \nabla L$, a learning rate `lr` and the
+# lecture's penalty strength `lam` ($\lambda$ in $L + \lambda\sum w^2$), return the weights after one plain
+# gradient-descent step on the **penalised** loss. `check_11_1` compares with `backward()` of $L + \lambda\sum w^2$.
+
+# %%
+def sgd_step_l2(w, grad_L, lr, lam):
+    """w after one gradient step of size lr on L + λΣw², given ∇L (NumPy arrays)."""
+    return None          # your code
+
+check_11_1(sgd_step_l2)
+
+# %% [markdown]
+# ## Exercise 11.2 · Dropout as a Function with its own backward
+#
+# Write inverted dropout as an `autograd.Function` (the same contract as `torch.autograd.Function`): `forward(ctx, x,
+# mask, p)` gets a 0/1 `mask` of x's shape and returns x with the masked units zeroed and the others scaled by
+# $1/(1-p)$; `backward(ctx, grad)` returns one gradient per input of `forward`: x's, then `None` for `mask` and `p`.
+# Keep what backward needs with `ctx.save_for_backward(...)` (read it back from `ctx.saved_tensors`) or as an
+# attribute of `ctx`. `check_11_2` compares forward and backward with the formulas and runs `autograd.gradcheck`.
+
+# %%
+class MyDropout(autograd.Function):
+    @staticmethod
+    def forward(ctx, x, mask, p):
+        return None      # your code
+
+    @staticmethod
+    def backward(ctx, grad):
+        return None, None, None      # your code: the gradient for x, then None for mask and p
+
+check_11_2(MyDropout)

@@ -32,6 +32,7 @@ import matplotlib.pyplot as plt
 import autograd, nn, optim
 import nn.functional as F
 from nn.data import load_digits
+from exercises.checks_12 import check_12_1, check_12_2   # self-checks for the exercises at the end
 
 plt.rcParams.update({"figure.dpi": 70, "figure.figsize": (6, 3), "font.size": 9})
 np.set_printoptions(precision=4, suppress=True)
@@ -123,3 +124,32 @@ assert per_image.max() < baseline
 # falls steadily during training and ends far below the mean-digit baseline. Nothing in the training used the
 # labels: the code was learnt by backpropagating the reconstruction error, $\partial\,\|\hat x - x\|^2/\partial\theta$,
 # through decoder and encoder alike.
+
+# %% [markdown]
+# ## Exercise 12.1 · Count the parameters
+#
+# How big is the code-learning machine? Write the number of parameters (weights and biases) of a chain of
+# `nn.Linear` layers with the given widths, so that `[64, 32, 8, 32, 64]` is this notebook's autoencoder (the
+# activations have no parameters). `check_12_1` tries four chains, and tells you the autoencoder's count when you
+# are right.
+
+# %%
+def n_parameters(widths):
+    """Number of parameters of nn.Linear(widths[0], widths[1]), nn.Linear(widths[1], widths[2]), …"""
+    return None          # your code
+
+check_12_1(n_parameters)
+
+# %% [markdown]
+# ## Exercise 12.2 · Where backpropagation starts
+#
+# The decoder ends in a sigmoid, $\hat x = \sigma(z)$, and the loss is `nn.MSELoss()`, the mean of $(\hat x - x)^2$
+# over all $N\times D$ entries of the batch. Derive $\partial L/\partial z$, the gradient that enters the decoder's
+# last `Linear` layer, by hand and write it in NumPy. `check_12_2` compares with `backward()`.
+
+# %%
+def grad_logits(z, x):
+    """∂L/∂z for L = mean((σ(z) − x)²) over all entries; z, x: NumPy arrays of shape (N, D)."""
+    return None          # your code
+
+check_12_2(grad_logits)

@@ -35,6 +35,7 @@ import matplotlib.pyplot as plt
 import autograd, nn, optim
 import nn.functional as F
 from nn.data import load_digits
+from exercises.checks_13 import check_13_1, check_13_2, check_13_3   # self-checks for the exercises at the end
 
 plt.rcParams.update({"figure.dpi": 70, "figure.figsize": (6, 3), "font.size": 9})
 np.set_printoptions(precision=4, suppress=True)
@@ -57,6 +58,56 @@ a.requires_grad_(True); b.requires_grad_(True)
 out = e(a, b); out.backward()
 print(f"reverse mode, one pass:    e = {out.item()},  ∂e/∂a = {a.grad.item()},  ∂e/∂b = {b.grad.item()}")
 assert (de_da, de_db) == (a.grad.item(), b.grad.item()) == (2.0, 5.0)
+
+# %% [markdown]
+# ## Dual numbers: the tangent rides along with the value
+#
+# Forward mode computes with **dual numbers** $v + \dot v\,\varepsilon$, where $\varepsilon^2 = 0$. Sums add
+# tangents, and a product keeps only the first-order term, $(u + \dot u\varepsilon)(v + \dot v\varepsilon) = uv +
+# (\dot u v + u\dot v)\varepsilon$: the product rule. Seeding one input with tangent 1 and the other with 0, every
+# node of the lecture's graph carries its value and its derivative with respect to that input, and the output reads
+# $e = 6 + 2\varepsilon$ (so $\partial e/\partial a = 2$) or $e = 6 + 5\varepsilon$ ($\partial e/\partial b = 5$).
+# The numbers below are pathgrad's `forward_ad` at each node; red marks the nodes the seed reaches.
+
+# %%
+def dual_graph(a_dot, b_dot):
+    """(value, tangent) at every node of e = (a + b)(b + 1) at a = 2, b = 1, from pathgrad's dual numbers."""
+    with forward_ad.dual_level():
+        a_ = forward_ad.make_dual(autograd.tensor(2.0), autograd.tensor(a_dot))
+        b_ = forward_ad.make_dual(autograd.tensor(1.0), autograd.tensor(b_dot))
+        c_ = a_ + b_
+        d_ = b_ + 1
+        e_ = c_ * d_
+        return {name: (forward_ad.unpack_dual(t).primal.item(), forward_ad.unpack_dual(t).tangent.item())
+                for name, t in zip("abcde", (a_, b_, c_, d_, e_))}
+
+seeds = {"a": dual_graph(1.0, 0.0), "b": dual_graph(0.0, 1.0)}
+assert {k: t for k, (v, t) in seeds["a"].items()} == {"a": 1, "b": 0, "c": 1, "d": 0, "e": 2}
+assert {k: t for k, (v, t) in seeds["b"].items()} == {"a": 0, "b": 1, "c": 1, "d": 1, "e": 5}
+assert all(v == {"a": 2, "b": 1, "c": 3, "d": 2, "e": 6}[k] for s in seeds.values() for k, (v, t) in s.items())
+
+pos = {"a": (0, 0), "b": (2, 0), "c": (0, 1), "d": (2, 1), "e": (1, 2)}
+rule = {"a": "a", "b": "b", "c": "c = a + b", "d": "d = b + 1", "e": "e = c · d"}
+edges = [("a", "c", "1"), ("b", "c", "1"), ("b", "d", "1"), ("c", "e", "d = 2"), ("d", "e", "c = 3")]
+fig, axes = plt.subplots(1, 2, figsize=(8, 3.2))
+for ax, (seed, vals) in zip(axes, seeds.items()):
+    for u, v, local in edges:
+        (x0, y0), (x1, y1) = pos[u], pos[v]
+        live = vals[u][1] != 0          # a nonzero tangent flows along this edge
+        ax.annotate("", (x1, y1), (x0, y0), arrowprops=dict(arrowstyle="-|>", lw=2 if live else 1,
+                    color="C3" if live else "0.6", shrinkA=17, shrinkB=17))
+        ax.text((x0 + x1) / 2 + (0.08 if x1 >= x0 else -0.08), (y0 + y1) / 2, local, fontsize=8, color="0.3",
+                ha="left" if x1 >= x0 else "right", va="center")
+    for k, (x_, y_) in pos.items():
+        value, tangent = vals[k]
+        ax.text(x_, y_, f"{rule[k]}\n{value:g} + {tangent:g}ε", ha="center", va="center", fontsize=9,
+                bbox=dict(boxstyle="round,pad=0.35", fc="mistyrose" if tangent else "white",
+                          ec="C3" if tangent else "0.5"))
+    ax.set_title(f"tangent 1 on {seed}:  ∂e/∂{seed} = {vals['e'][1]:g}")
+    ax.set_xlim(-0.6, 2.6); ax.set_ylim(-0.4, 2.4); ax.axis("off")
+fig.text(0.5, 0.01, "each arrow: its local derivative.   Since ε² = 0, (u + u̇ε)(v + v̇ε) = uv + (u̇v + uv̇)ε",
+         ha="center", fontsize=8)
+plt.tight_layout(rect=(0, 0.05, 1, 1))
 
 # %% [markdown]
 # ## jvp and vjp
@@ -176,3 +227,56 @@ assert t[("reverse-mode", "m")][-1] > 5 * t[("forward-mode", "m")][-1]   # many 
 # dimensions, with few inputs and many outputs forward mode does. In the lecture's words, reverse-mode
 # differentiation gives *the derivative of one output with respect to every node* in one sweep, forward mode *the
 # derivative of every node with respect to one input*.
+
+# %% [markdown]
+# ## Exercise 13.1 · Push a tangent through the graph by hand
+#
+# Seed **both** inputs with tangent 1, $\dot a = \dot b = 1$ (the direction $(1, 1)$), at the lecture's $a = 2$,
+# $b = 1$. Using the rules of the dual-number figure, work out the tangents of $c = a + b$, $d = b + 1$ and
+# $e = c\cdot d$ by hand, node by node. `check_13_1` compares them with `forward_ad`.
+
+# %%
+answer_13_1 = None       # your numbers: (c_dot, d_dot, e_dot)
+check_13_1(answer_13_1)
+
+# %% [markdown]
+# ## Exercise 13.2 · Dual numbers of your own
+#
+# Complete the class: `Dual(value, tangent)` stands for value + tangent·ε with $\varepsilon^2 = 0$. Write `__add__`
+# and `__mul__` so that the lecture's function, written for plain numbers, `(a + b) * (b + 1)`, gives its derivative
+# when it is called with dual numbers. A plain number such as the `1` in `b + 1` must work too, on either side.
+# `check_13_2` runs the lecture's example with each seed, and a polynomial.
+
+# %%
+class Dual:
+    """value + tangent·ε, with ε² = 0."""
+
+    def __init__(self, value, tangent=0.0):
+        self.value, self.tangent = value, tangent
+
+    def __add__(self, other):
+        return None      # your code: return a Dual
+
+    def __mul__(self, other):
+        return None      # your code: return a Dual
+
+    __radd__, __rmul__ = __add__, __mul__      # 1 + x and 3 * x call these
+
+    def __repr__(self):
+        return f"{self.value} + {self.tangent}ε"
+
+check_13_2(Dual)
+
+# %% [markdown]
+# ## Exercise 13.3 · A Jacobian from forward passes
+#
+# Build the whole $m\times n$ Jacobian of `f` at `x` from `jvp` alone (imported above from `autograd.functional`):
+# `jvp(f, x, v)` returns `(f(x), J v)`, so each call gives one column when $v$ is a unit vector. `check_13_3` compares
+# your $J$ with the formula for $\tanh(Wx)$ and counts how often `f` ran: forward mode should cost one pass per input.
+
+# %%
+def jacobian_by_jvp(f, x):
+    """J[i, j] = ∂f_i/∂x_j of f at the 1-d Tensor x, from one jvp per input."""
+    return None          # your code
+
+check_13_3(jacobian_by_jvp)

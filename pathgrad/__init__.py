@@ -19,7 +19,7 @@ import optim
 from autograd import *  # noqa: F403 (the torch-shaped core: tensor, factories, ops, dtypes, modes, Tensor, ...)
 from nn import load, save
 
-from . import _aliases, accelerator, backends, cuda, utils
+from . import _aliases, accelerator, backends, cuda, func, utils
 
 _aliases.install()  # so that ``import pathgrad.nn.functional`` finds nn.functional itself
 

@@ -119,7 +119,7 @@ class Distribution:
             value = self.__dict__[name]
             try:
                 params[name] = value.expand(tuple(batch_shape) + tuple(value.shape[old:]))
-            except ValueError:
+            except RuntimeError:
                 raise RuntimeError(f"{type(self).__name__}.expand: batch shape {tuple(self._batch_shape)} cannot be "
                                    f"expanded to {tuple(batch_shape)}; each dim must match or be 1") from None
         return type(self)(**params, validate_args=False)

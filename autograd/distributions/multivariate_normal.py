@@ -37,7 +37,7 @@ class MultivariateNormal(Distribution):
             raise ValueError(f"{name} must be at least two-dimensional, with optional leading batch dimensions")
         k = loc.shape[-1]
         if matrix.shape[-2:] != (k, k):
-            raise ValueError(f"MultivariateNormal: loc of shape {tuple(loc.shape)} and {name} of shape "
+            raise RuntimeError(f"MultivariateNormal: loc of shape {tuple(loc.shape)} and {name} of shape "
                              f"{tuple(matrix.shape)} do not fit: the matrix must be {k}×{k}, as loc has {k} entries")
         batch = np.broadcast_shapes(tuple(matrix.shape[:-2]), tuple(loc.shape[:-1]))
         self.loc = loc.expand(batch + (k,))

@@ -395,7 +395,7 @@ def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
         out = x if min is None else clamp_min(x, min)
         return out if max is None else clamp_max(out, max)
     if min is None and max is None:
-        raise ValueError("clamp: at least one of min and max must be given")
+        raise RuntimeError("clamp: at least one of min and max must be given")
     if x.dtype.kind in "iub" and any(isinstance(b, float) for b in (min, max)):  # int clamped to 2.5: float32, as torch
         x = cast(x, get_default_dtype())
     return Clamp.apply(x, min, max)

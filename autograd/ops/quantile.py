@@ -41,9 +41,9 @@ def _quantile(op: str, input: Tensor, q: Any, dim: int | None, keepdim: bool, in
     if np.any((q_arr < 0) | (q_arr > 1)):
         raise RuntimeError(f"{op}() q must be in the range [0, 1] but got {q_arr.tolist()}")
     if interpolation not in _MODES:
-        raise ValueError(f"{op}() interpolation must be one of {', '.join(_MODES)}. Got {interpolation!r}")
+        raise RuntimeError(f"{op}() interpolation must be one of {', '.join(_MODES)}. Got {interpolation!r}")
     if input.numel() == 0:
-        raise IndexError(f"{op}() input tensor must be non-empty")
+        raise RuntimeError(f"{op}() input tensor must be non-empty")
     x = input.reshape(-1) if dim is None else input.movedim(norm_dims(dim, input.ndim)[0] if input.ndim else 0, -1)
     if x.ndim == 0:
         x = x.reshape(1)

@@ -232,13 +232,21 @@ def _select_extreme(x: Tensor, dim: int, keepdim: bool, arg: Any, result: Any) -
     return result(values, idx)
 
 
+def _check_arg_nonempty(op: str, x: Tensor, dim: int | None) -> None:
+    if x.array.size == 0 and (dim is None or x.shape[norm_dims(dim, x.ndim)[0]] == 0):  # NumPy: a ValueError
+        raise IndexError(f"{op}(): the input of shape {x.shape} is empty, so it has no {op[3:]}imum" + (
+            "; pass a dim whose size is not 0" if dim is None else f" along dim {dim}, of size 0"))
+
+
 def argmax(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    _check_arg_nonempty("argmax", x, dim)
     if dim is None:
         return Tensor._make(np.asarray(np.argmax(x.array), dtype=np.int64))
     return Tensor._make(np.asarray(np.argmax(x.array, axis=dim, keepdims=keepdim), dtype=np.int64))
 
 
 def argmin(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    _check_arg_nonempty("argmin", x, dim)
     if dim is None:
         return Tensor._make(np.asarray(np.argmin(x.array), dtype=np.int64))
     return Tensor._make(np.asarray(np.argmin(x.array, axis=dim, keepdims=keepdim), dtype=np.int64))

@@ -147,7 +147,7 @@ def repeat(x: Tensor, sizes: Sequence[int]) -> Tensor:
     """Tile x ``sizes`` times along each dim (torch's repeat), as reshape → expand → reshape."""
     sizes = tuple(sizes)
     if len(sizes) < x.ndim:
-        raise ValueError(f"repeat: needs at least {x.ndim} sizes for a tensor of shape {x.shape}, got {sizes}")
+        raise RuntimeError(f"repeat: needs at least {x.ndim} sizes for a tensor of shape {x.shape}, got {sizes}")
     shape = (1,) * (len(sizes) - x.ndim) + x.shape
     spread = reshape(x, tuple(v for n in shape for v in (1, n)))
     tiled = broadcast_to(spread, tuple(v for r, n in zip(sizes, shape) for v in (r, n)))
@@ -159,9 +159,9 @@ def repeat(x: Tensor, sizes: Sequence[int]) -> Tensor:
 def gather(x: Tensor, dim: int, index: Any) -> Tensor:
     idx = np.asarray(index.array if isinstance(index, Tensor) else index)
     if idx.dtype.kind not in "iu":
-        raise TypeError(f"gather: index must be an integer tensor, got {idx.dtype}")
+        raise RuntimeError(f"gather: index must be an integer tensor, got {idx.dtype}")
     if idx.ndim != x.ndim:
-        raise ValueError(f"gather: index {idx.shape} and input {x.shape} must have the same number of dims")
+        raise RuntimeError(f"gather: index {idx.shape} and input {x.shape} must have the same number of dims")
     (d,) = norm_dims(dim, x.ndim)
     if idx.size and (idx.min() < 0 or idx.max() >= x.shape[d]):  # no negative indices either, as in torch
         bad = idx.min() if idx.min() < 0 else idx.max()
@@ -180,7 +180,7 @@ def cat(tensors: Sequence[Any], dim: int = 0) -> Tensor:
     for i, t in enumerate(tensors):
         first = tensors[0].shape
         if t.ndim != len(first) or t.shape[:d] + t.shape[d + 1:] != first[:d] + first[d + 1:]:
-            raise ValueError(f"cat: sizes of tensors must match except in dimension {d}; tensor 0 has shape "
+            raise RuntimeError(f"cat: sizes of tensors must match except in dimension {d}; tensor 0 has shape "
                              f"{tensors[0].shape} and tensor {i} has shape {t.shape}")
     return Cat.apply(d, *tensors)
 
@@ -188,10 +188,10 @@ def cat(tensors: Sequence[Any], dim: int = 0) -> Tensor:
 def stack(tensors: Sequence[Any], dim: int = 0) -> Tensor:
     tensors = [as_tensor(t) for t in tensors]
     if not tensors:
-        raise ValueError("stack: expected a non-empty sequence of tensors")
+        raise RuntimeError("stack: expected a non-empty sequence of tensors")
     for i, t in enumerate(tensors):
         if t.shape != tensors[0].shape:
-            raise ValueError(f"stack: expects each tensor to be equal size, but got {tensors[0].shape} at entry 0 "
+            raise RuntimeError(f"stack: expects each tensor to be equal size, but got {tensors[0].shape} at entry 0 "
                              f"and {t.shape} at entry {i}")
     (d,) = norm_dims(dim, tensors[0].ndim + 1)
     return cat([unsqueeze(t, d) for t in tensors], d)
@@ -202,7 +202,7 @@ def pad(x: Tensor, pad: Sequence[int], mode: str = "constant", value: float = 0.
     if mode != "constant":
         raise NotImplementedError(f"pad: mode {mode!r} is not supported; only 'constant'")
     if len(pad) % 2 or len(pad) // 2 > x.ndim:
-        raise ValueError(f"pad: padding {tuple(pad)} must have an even length of at most 2 × ndim ({2 * x.ndim})")
+        raise RuntimeError(f"pad: padding {tuple(pad)} must have an even length of at most 2 × ndim ({2 * x.ndim})")
     if any(p < 0 for p in pad):
         raise ValueError(f"pad: negative padding {tuple(pad)} is not supported")
     widths = [(0, 0)] * x.ndim

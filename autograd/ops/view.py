@@ -32,7 +32,7 @@ class Reshape(Op):
         try:
             return np.reshape(x, shape)
         except ValueError:
-            raise ValueError(f"reshape: shape {list(shape)} is invalid for input of size {np.size(x)} "
+            raise RuntimeError(f"reshape: shape {list(shape)} is invalid for input of size {np.size(x)} "
                              f"(shape {tuple(np.shape(x))})") from None
 
     @staticmethod
@@ -219,7 +219,7 @@ def view(x: Tensor, shape: Sequence[int]) -> Tensor:
         np.reshape(x.array, shape, copy=False)
     except ValueError as e:
         if "copy" not in str(e):
-            raise ValueError(f"view: shape {list(shape)} is invalid for input of size {x.array.size} "
+            raise RuntimeError(f"view: shape {list(shape)} is invalid for input of size {x.array.size} "
                              f"(shape {x.shape})") from None
         raise RuntimeError(f"view size is not compatible with input tensor's size and stride (shape {x.shape}): at "
                            "least one dimension spans across two contiguous subspaces. Use .reshape(...) instead."
@@ -243,7 +243,7 @@ def unflatten(x: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
         known = int(np.prod([s for s in sizes if s != -1]))
         sizes[sizes.index(-1)] = x.shape[d] // known
     if int(np.prod(sizes)) != x.shape[d]:
-        raise ValueError(f"unflatten: sizes {tuple(sizes)} don't multiply up to dim {d} of size {x.shape[d]}")
+        raise RuntimeError(f"unflatten: sizes {tuple(sizes)} don't multiply up to dim {d} of size {x.shape[d]}")
     return reshape(x, x.shape[:d] + tuple(sizes) + x.shape[d + 1:])
 
 
@@ -260,7 +260,7 @@ def unsqueeze(x: Tensor, dim: int) -> Tensor:
 def permute(x: Any, dims: Sequence[int]) -> Tensor:
     dims = norm_dims(tuple(dims), x.ndim)
     if sorted(dims) != list(range(x.ndim)):
-        raise ValueError(f"permute: dims {tuple(dims)} are not a permutation of the {x.ndim} dims of shape {x.shape}")
+        raise RuntimeError(f"permute: dims {tuple(dims)} are not a permutation of the {x.ndim} dims of shape {x.shape}")
     return Permute.apply(x, dims)
 
 
@@ -290,7 +290,7 @@ def broadcast_to(x: Any, shape: Sequence[int]) -> Tensor:
         if len(shape) < x.ndim:
             raise ValueError
     except ValueError:
-        raise ValueError(
+        raise RuntimeError(
             f"expand: the shape {x.shape} cannot be expanded to {shape}; each dim must match or be 1") from None
     return Expand.apply(x, shape)
 
@@ -361,7 +361,7 @@ def split(x: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor,
     else:
         sizes = list(split_size_or_sections)
         if sum(sizes) != n:
-            raise ValueError(f"split: sizes {sizes} must sum to the size {n} of dim {d}")
+            raise RuntimeError(f"split: sizes {sizes} must sum to the size {n} of dim {d}")
     out, start = [], 0
     for s in sizes:
         out.append(narrow(x, d, start, s))

@@ -37,6 +37,9 @@ class StepThrough(widgets.VBox):
         self.slider.observe(lambda change: self.show(change["new"]), names="value")
         self.show(0)
 
+    def __repr__(self) -> str:
+        return f"StepThrough({len(self.steps)} steps of backward: a slider in Jupyter)"
+
     def picture_of(self, k: int) -> str:
         if k not in self._pictures:
             self._pictures[k] = self._draw(self.steps[k])

@@ -23,6 +23,7 @@ from .sampler import (
     SubsetRandomSampler,
     WeightedRandomSampler,
 )
+from .text import make_sentences
 from .worker import get_worker_info
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "make_blobs",
     "make_circles",
     "make_moons",
+    "make_sentences",
     "make_spirals",
     "random_split",
     "read_idx",

@@ -60,16 +60,25 @@ def windows(xp: np.ndarray, g: Geometry) -> np.ndarray:
     return as_strided(xp, (n, c, kh, kw, oh, ow), (sn, sc, sh * dh, sw * dw, sh * th, sw * tw), writeable=False)
 
 
-def col2im(cols: np.ndarray, g: Geometry) -> np.ndarray:
-    """The adjoint of ``windows`` (followed by cropping the padding): (N, C, KH, KW, OH, OW) → (N, C, H, W)."""
-    n, c = cols.shape[:2]
+def add_windows(out: np.ndarray, cols: np.ndarray, g: Geometry) -> None:
+    """``out`` (N, C, Hp, Wp), the padded input's shape, += ``cols`` (N, C, KH, KW, OH, OW) added back onto the
+    positions ``windows`` read them from: the adjoint of ``windows``."""
     (kh, kw), (oh, ow) = g.kernel, g.out_hw
     (th, tw), (dh, dw) = g.stride, g.dilation
-    hp, wp = g.padded_hw
-    out = np.zeros((n, c, hp, wp), dtype=cols.dtype)
     for i in range(kh):
         for j in range(kw):
             out[:, :, i * dh:i * dh + th * (oh - 1) + 1:th, j * dw:j * dw + tw * (ow - 1) + 1:tw] += cols[:, :, i, j]
+
+
+def crop(xp: np.ndarray, g: Geometry) -> np.ndarray:
+    """The view of a padded (N, C, Hp, Wp) array without its padding: ``pad``'s adjoint."""
     (t, _), (l, _) = g.padding
     h, w = g.in_hw
-    return out[:, :, t:t + h, l:l + w]
+    return xp[:, :, t:t + h, l:l + w]
+
+
+def col2im(cols: np.ndarray, g: Geometry) -> np.ndarray:
+    """The adjoint of ``windows`` (followed by cropping the padding): (N, C, KH, KW, OH, OW) → (N, C, H, W)."""
+    out = np.zeros((*cols.shape[:2], *g.padded_hw), dtype=cols.dtype)
+    add_windows(out, cols, g)
+    return crop(out, g)

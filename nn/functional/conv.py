@@ -21,58 +21,98 @@ import numpy as np
 import autograd
 from autograd import Tensor
 from autograd.function import Op
+from autograd.parallel import grain, parallel_for
 
-from ._windows import Geometry, col2im, pad, windows
+from ._windows import Geometry, add_windows, crop, pad, windows
 
 IntOr2 = int | tuple[int, int]
 
 
 # ---- numpy kernels -------------------------------------------------------------------------------------------------
-def _im2col(x: np.ndarray, g: Geometry, groups: int) -> np.ndarray:
-    """(N, C, H, W) → (N, G, C/G·KH·KW, OH·OW): the one copy a convolution makes of its input."""
+# Each splits the batch over threads (``parallel_for``): a slice's samples are computed exactly as in one pass, into
+# its rows of a preallocated result, so only the weight gradient's sum over the batch depends on the thread count.
+def _im2col(x: np.ndarray, g: Geometry, groups: int, out: np.ndarray | None = None) -> np.ndarray:
+    """(N, C, H, W) → (N, G, C/G·KH·KW, OH·OW), into ``out`` if given: the one copy a convolution makes of its
+    input."""
     n, c = x.shape[:2]
-    oh, ow = g.out_hw
-    return windows(pad(x, g), g).reshape(n, groups, (c // groups) * g.kernel[0] * g.kernel[1], oh * ow)
+    (kh, kw), (oh, ow) = g.kernel, g.out_hw
+    if out is None:
+        out = np.empty((n, groups, (c // groups) * kh * kw, oh * ow), dtype=x.dtype)
+    out.reshape(n, c, kh, kw, oh, ow)[...] = windows(pad(x, g), g)
+    return out
 
 
-def _conv(x: np.ndarray, w: np.ndarray, g: Geometry, groups: int, cols: np.ndarray | None = None) -> np.ndarray:
-    n, o = x.shape[0], w.shape[0]
-    cols = _im2col(x, g, groups) if cols is None else cols
-    out = np.matmul(w.reshape(groups, o // groups, -1), cols)  # (N, G, O/G, OH·OW): one gemm per (sample, group)
-    return out.reshape(n, o, *g.out_hw)
+def _conv(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, g: Geometry, groups: int
+          ) -> tuple[np.ndarray, np.ndarray]:
+    """y = C(x, w) + b, and the im2col matrix it multiplied: one GEMM per (sample, group)."""
+    n, c = x.shape[:2]
+    o, p = w.shape[0], g.out_hw[0] * g.out_hw[1]
+    cols = np.empty((n, groups, w[0].size, p), dtype=x.dtype)
+    out = np.empty((n, groups, o // groups, p), dtype=np.result_type(x, w))
+    wg = w.reshape(groups, o // groups, -1)
+    bias = None if b is None else b.reshape(groups, o // groups, 1)
+
+    def work(s: slice) -> None:
+        _im2col(x[s], g, groups, cols[s])
+        np.matmul(wg, cols[s], out=out[s])
+        if bias is not None:
+            out[s] += bias
+
+    parallel_for(n, work, grain(cols[0].size + out[0].size))
+    return out.reshape(n, o, *g.out_hw), cols
 
 
 def _conv_input_grad(gy: np.ndarray, w: np.ndarray, g: Geometry, groups: int) -> np.ndarray:
     n, o, oh, ow = gy.shape
     cg, kh, kw = w.shape[1:]
     wt = np.ascontiguousarray(w.reshape(groups, o // groups, cg * kh * kw).transpose(0, 2, 1))
+    hp, wp = g.padded_hw
     if g.stride != (1, 1):
-        cols = np.matmul(wt, gy.reshape(n, groups, o // groups, -1))  # (N, G, C/G·KH·KW, OH·OW)
-        return col2im(cols.reshape(n, groups * cg, kh, kw, oh, ow), g)
+        full = np.zeros((n, groups * cg, hp, wp), dtype=gy.dtype)
+
+        def strided(s: slice) -> None:
+            ns = s.stop - s.start
+            cols = np.matmul(wt, gy[s].reshape(ns, groups, o // groups, oh * ow))  # (ns, G, C/G·KH·KW, OH·OW)
+            add_windows(full[s], cols.reshape(ns, groups * cg, kh, kw, oh, ow), g)
+
+        parallel_for(n, strided, grain(wt.size // (o // groups) * oh * ow))
+        return crop(full, g)
     # Stride 1: give gȳ the padded input's width Wp (zero columns), so that kernel offset (i, j) becomes the flat
     # shift i·dh·Wp + j·dw, and col2im is KH·KW adds of long contiguous runs instead of short strided rows.
-    hp, wp = g.padded_hw
     dh, dw = g.dilation
-    gyp = np.zeros((n, o, oh, wp), dtype=gy.dtype)
-    gyp[..., :ow] = gy
-    cols = np.matmul(wt, gyp.reshape(n, groups, o // groups, oh * wp)).reshape(n, groups * cg, kh, kw, oh * wp)
     flat = np.zeros((n, groups * cg, hp * wp + (kw - 1) * dw), dtype=gy.dtype)
-    for i in range(kh):
-        for j in range(kw):
-            off = i * dh * wp + j * dw
-            flat[:, :, off:off + oh * wp] += cols[:, :, i, j]
-    (t, _), (l, _) = g.padding
-    h, w_ = g.in_hw
-    return flat[:, :, :hp * wp].reshape(n, groups * cg, hp, wp)[:, :, t:t + h, l:l + w_]
+
+    def shifted(s: slice) -> None:
+        ns = s.stop - s.start
+        gyp = np.zeros((ns, o, oh, wp), dtype=gy.dtype)
+        gyp[..., :ow] = gy[s]
+        cols = np.matmul(wt, gyp.reshape(ns, groups, o // groups, oh * wp)).reshape(ns, groups * cg, kh, kw, oh * wp)
+        dst = flat[s]
+        for i in range(kh):
+            for j in range(kw):
+                off = i * dh * wp + j * dw
+                dst[:, :, off:off + oh * wp] += cols[:, :, i, j]
+
+    parallel_for(n, shifted, grain(wt.size // (o // groups) * oh * wp))
+    return crop(flat[:, :, :hp * wp].reshape(n, groups * cg, hp, wp), g)
 
 
 def _conv_weight_grad(x: np.ndarray, gy: np.ndarray, g: Geometry, groups: int, w_shape: tuple,
                       cols: np.ndarray | None = None) -> np.ndarray:
     n, o = gy.shape[:2]
-    cols = _im2col(x, g, groups) if cols is None else cols
-    # per-sample gemms (N, G, O/G, P) @ (N, G, P, K), then Σ over the batch: faster here than one big gemm, which
-    # would first need a transposing copy of both operands
-    gw = np.matmul(gy.reshape(n, groups, o // groups, -1), cols.transpose(0, 1, 3, 2)).sum(0)
+
+    def partial(s: slice) -> np.ndarray:
+        c = _im2col(x[s], g, groups) if cols is None else cols[s]
+        # per-sample gemms (n, G, O/G, P) @ (n, G, P, K), then Σ over the slice: faster here than one big gemm,
+        # which would first need a transposing copy of both operands
+        ns = s.stop - s.start
+        return np.matmul(gy[s].reshape(ns, groups, o // groups, c.shape[-1]), c.transpose(0, 1, 3, 2)).sum(0)
+
+    k = int(np.prod(w_shape[1:]))
+    sums = parallel_for(n, partial, grain(gy[0].size * (1 + k // max(o // groups, 1))))
+    gw = sums[0]
+    for part in sums[1:]:  # in slice order: the same bits every run for a given thread count
+        gw += part
     return gw.reshape(w_shape)
 
 
@@ -82,10 +122,7 @@ class Conv2dFn(Op):
 
     @staticmethod
     def forward(ctx, x, w, b, geom, groups):
-        cols = _im2col(x, geom, groups)
-        out = _conv(x, w, geom, groups, cols)
-        if b is not None:
-            out += b.reshape(-1, 1, 1)
+        out, cols = _conv(x, w, b, geom, groups)
         # cols (im2col of x) is kept for the weight gradient, since it is the expensive part; saved, it is freed
         # with the rest after backward
         ctx.save_for_backward(x, w, cols)
@@ -160,7 +197,7 @@ class ConvWeightGrad(Op):
 def _tuple(v: Any, n: int, name: str) -> tuple[int, ...]:
     t = tuple(int(a) for a in v) if isinstance(v, tuple | list) else (int(v),) * n
     if len(t) != n:
-        raise ValueError(f"conv: {name} must be an int or a tuple of {n} ints, got {v!r}")
+        raise RuntimeError(f"conv: {name} must be an int or a tuple of {n} ints, got {v!r}")
     return t
 
 
@@ -171,22 +208,22 @@ def _padding(padding: Any, kernel: tuple, stride: tuple, dilation: tuple) -> tup
             return tuple((0, 0) for _ in kernel)
         if padding == "same":
             if any(s != 1 for s in stride):
-                raise ValueError("padding='same' is not supported for strided convolutions")
+                raise RuntimeError("conv: padding='same' is not supported for strided convolutions")
             return tuple((d * (k - 1) // 2, d * (k - 1) - d * (k - 1) // 2) for k, d in zip(kernel, dilation))
-        raise ValueError(f"Invalid padding string {padding!r}, should be one of {{'valid', 'same'}}")
+        raise RuntimeError(f"conv: Invalid padding string {padding!r}, should be one of {{'valid', 'same'}}")
     p = _tuple(padding, len(kernel), "padding")
     if any(v < 0 for v in p):
-        raise ValueError(f"conv: negative padding is not supported, got {padding!r}")
+        raise RuntimeError(f"conv: negative padding is not supported, got {padding!r}")
     return tuple((v, v) for v in p)
 
 
 def _check(op: str, x: Tensor, w: Tensor, groups: int, nd: int) -> None:
     if x.ndim != nd + 2:
-        raise ValueError(f"{op}: expected a {nd + 1}D (unbatched) or {nd + 2}D (batched) input, got shape {x.shape}")
+        raise RuntimeError(f"{op}: expected a {nd + 1}D (unbatched) or {nd + 2}D (batched) input, got shape {x.shape}")
     if w.ndim != nd + 2:
-        raise ValueError(f"{op}: weight must be {nd + 2}D (out_channels, in_channels/groups, *kernel), got {w.shape}")
+        raise RuntimeError(f"{op}: weight must be {nd + 2}D (out_channels, in_channels/groups, *kernel), got {w.shape}")
     if groups < 1 or x.shape[1] != w.shape[1] * groups or w.shape[0] % groups:
-        raise ValueError(f"{op}: input of shape {x.shape} (so {x.shape[1]} channels) and weight of shape {w.shape} "
+        raise RuntimeError(f"{op}: input of shape {x.shape} (so {x.shape[1]} channels) and weight of shape {w.shape} "
                          f"with groups={groups}: expected input channels = weight.shape[1] × groups = "
                          f"{w.shape[1] * groups} and out_channels divisible by groups")
 
@@ -205,7 +242,7 @@ def _conv2d(op: str, x: Tensor, w: Tensor, b: Tensor | None, stride: Any, paddin
         kernel, stride, dilation, pads = (1, *kernel), (1, *stride), (1, *dilation), ((0, 0), *pads)
     geom = Geometry(kernel, stride, pads, dilation, tuple(x.shape[2:]))
     if any(o <= 0 for o in geom.out_hw):
-        raise ValueError(f"{op}: input of spatial size {tuple(x.shape[2:])} (padded {geom.padded_hw}) is smaller "
+        raise RuntimeError(f"{op}: input of spatial size {tuple(x.shape[2:])} (padded {geom.padded_hw}) is smaller "
                          f"than the dilated kernel {tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))}")
     if b is not None and b.dtype != x.dtype:
         b = b.to(x.dtype)

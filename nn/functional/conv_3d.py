@@ -53,8 +53,8 @@ def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: An
     kernel = tuple(weight.shape[2:])
     try:
         pads = _padding(padding, kernel, s, d)
-    except ValueError as e:  # conv.py's argument errors, as the RuntimeError torch raises
-        raise RuntimeError(f"conv3d: {e}") from e
+    except RuntimeError as e:  # conv.py's argument errors, named for conv3d
+        raise RuntimeError(f"conv3d: {str(e).removeprefix('conv: ')}") from e
     if any(lo or hi for lo, hi in pads):
         x = autograd.pad(x, [v for lo_hi in reversed(pads) for v in lo_hi])
     out = tuple((n - di * (k - 1) - 1) // si + 1 for n, k, si, di in zip(x.shape[2:], kernel, s, d))

@@ -48,7 +48,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     x = input.array if isinstance(input, Tensor) else np.asarray(input)
     w = weight.array
     if x.shape[-1:] != w.shape[-1:]:
-        raise ValueError(f"linear: input's last dim is {x.shape[-1] if x.ndim else '()'} (shape "
+        raise RuntimeError(f"linear: input's last dim is {x.shape[-1] if x.ndim else '()'} (shape "
                          f"{x.shape}) but weight has shape {w.shape}, which expects in_features={w.shape[-1]}")
     if (isinstance(input, Tensor) and w.ndim == 2 and x.dtype == w.dtype and x.dtype.kind == "f"
             and (bias is None or isinstance(bias, Tensor) and bias.array.dtype == w.dtype

@@ -75,7 +75,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     ∂/∂x = w·(x − y)/(x(1 − x))."""
     _check_reduction(reduction)
     if np.any((input.array < 0) | (input.array > 1)):
-        raise ValueError("binary_cross_entropy: all elements of input should be between 0 and 1")
+        raise RuntimeError("binary_cross_entropy: all elements of input should be between 0 and 1")
     return _reduce(BinaryCrossEntropy.apply(input, _tensor(target, input), weight), reduction)
 
 
@@ -157,11 +157,13 @@ def _targets(op: str, input: Tensor, target: Any, weight: Tensor | None, ignore_
     the input and the per-target weight (0 where the target is ignore_index), None when every weight is 1."""
     t = np.asarray(target.array if isinstance(target, Tensor) else target)
     if t.dtype.kind not in "iu":
-        raise TypeError(f"{op}: target must hold class indices (an integer tensor), got dtype {t.dtype}")
+        raise RuntimeError(f"{op}: target must hold class indices (an integer tensor), got dtype {t.dtype}")
     shape, dtype = input.array.shape, input.array.dtype
     if len(shape) < 2 or t.shape != shape[:1] + shape[2:]:
-        raise ValueError(f"{op}: expected target of shape {shape[:1] + shape[2:]} for input of shape {shape}, "
-                         f"got {t.shape}")
+        # torch: a ValueError when the batch sizes differ, a RuntimeError otherwise
+        error = ValueError if len(shape) >= 2 and t.shape[:1] != shape[:1] else RuntimeError
+        raise error(f"{op}: expected target of shape {shape[:1] + shape[2:]} for input of shape {shape}, "
+                    f"got {t.shape}")
     n_classes = shape[1]
     lo, hi = (t.min(), t.max()) if t.size else (0, -1)
     if weight is None and 0 <= lo and hi < n_classes and not lo <= ignore_index <= hi:
@@ -263,7 +265,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, i
     (torch's formula).   ∂/∂input = w·(softmax(input) − target distribution) (scaled by the reduction)."""
     _check_reduction(reduction)
     if not 0.0 <= label_smoothing <= 1.0:
-        raise ValueError(f"cross_entropy: label_smoothing must be between 0.0 and 1.0, got {label_smoothing}")
+        raise RuntimeError(f"cross_entropy: label_smoothing must be between 0.0 and 1.0, got {label_smoothing}")
     class_dim = 0 if input.ndim == 1 else 1
     t_data = target.array if isinstance(target, Tensor) else np.asarray(target)
     if label_smoothing == 0 and class_dim == 1 and t_data.dtype.kind != "f":  # class indices: the fused op
@@ -272,7 +274,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, i
     n_classes = input.shape[class_dim]
     if t_data.dtype.kind == "f":  # class probabilities
         if t_data.shape != input.shape:
-            raise ValueError(f"cross_entropy: probability targets must have the input's shape {input.shape}, got "
+            raise RuntimeError(f"cross_entropy: probability targets must have the input's shape {input.shape}, got "
                              f"{t_data.shape}")
         p = _tensor(target, input)
         if label_smoothing > 0:

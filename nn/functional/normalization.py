@@ -26,8 +26,12 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     Training: μ, σ² are the batch mean and *biased* variance, and the running stats (if given) are updated in place
     with ``momentum`` and the *unbiased* batch variance. Otherwise μ, σ² are the running stats (constants)."""
     if input.ndim < 2:
-        raise ValueError(f"batch_norm: expected an input of shape (N, C, *), got {input.shape}")
+        raise RuntimeError(f"batch_norm: expected an input of shape (N, C, *), got {input.shape}")
     shape = _channel_shape(input)
+    for name, stat in (("running_mean", running_mean), ("running_var", running_var)):
+        if stat is not None and stat.numel() != input.shape[1]:  # NumPy would say "cannot reshape"
+            raise RuntimeError(f"batch_norm: {name} should contain {input.shape[1]} elements (one per channel of the "
+                               f"input of shape {input.shape}), not {stat.numel()}")
     dims = (0,) + tuple(range(2, input.ndim))
     if training:
         n = input.array.size // input.shape[1]
@@ -42,7 +46,7 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
         y = centred / (var + eps).sqrt()
     else:
         if running_mean is None or running_var is None:
-            raise ValueError("batch_norm: running_mean and running_var are needed when training=False")
+            raise RuntimeError("batch_norm: running_mean and running_var are needed when training=False")
         inv_std = 1.0 / np.sqrt(running_var.array.astype(input.dtype, copy=False) + eps)
         y = (input - running_mean.array.astype(input.dtype, copy=False).reshape(shape)) * from_numpy(
             inv_std.reshape(shape))
@@ -64,7 +68,7 @@ def layer_norm(input: Tensor, normalized_shape: int | Sequence[int], weight: Ten
     """y = γ·(x − μ)/√(σ² + eps) + β, with μ, σ² (biased) over the trailing ``normalized_shape`` dims of each sample."""
     shape = (int(normalized_shape),) if isinstance(normalized_shape, int | np.integer) else tuple(normalized_shape)
     if tuple(input.shape[input.ndim - len(shape):]) != shape or len(shape) > input.ndim:
-        raise ValueError(f"layer_norm: normalized_shape {list(shape)} does not match the trailing dims of the input "
+        raise RuntimeError(f"layer_norm: normalized_shape {list(shape)} does not match the trailing dims of the input "
                          f"of shape {input.shape}")
     dims = tuple(range(input.ndim - len(shape), input.ndim))
     mean = input.mean(dims, keepdim=True)

@@ -16,31 +16,39 @@ import numpy as np
 
 from autograd import Tensor, from_numpy
 from autograd.function import Op
+from autograd.parallel import grain, parallel_for
 
-from ._windows import Geometry, col2im, pad, windows
+from ._windows import Geometry, add_windows, crop, pad, windows
 
 IntOr2 = int | tuple[int, int]
 
 
 # ---- max pooling ---------------------------------------------------------------------------------------------------
+# The kernels split the batch over threads (``parallel_for``); each slice writes its own rows of the result.
 def _argmax_windows(x: np.ndarray, g: Geometry) -> tuple[np.ndarray, np.ndarray]:
     """(max, kernel offset of the first max) per window, as torch picks it: the comparison is strict, so ties keep
     the first; a NaN wins, so it propagates."""
-    win = windows(pad(x, g, -np.inf), g)
-    kh, kw = g.kernel
-    kk = kh * kw
-    # One transposing copy lays each kernel offset's values out contiguously: the passes below then run over long
-    # contiguous arrays (SIMD) rather than short strided rows. Masks are applied by arithmetic, not np.where/copyto,
-    # whose masked paths are ~30x slower on random masks.
-    stack = np.ascontiguousarray(win.transpose(2, 3, 0, 1, 4, 5)).reshape(kk, *win.shape[:2], *win.shape[4:])
-    best = stack[0].copy()
-    arg = np.zeros(best.shape, dtype=np.uint8 if kk <= 256 else np.int64)
-    for k in range(1, kk):
-        v = stack[k]
-        better = (v > best) | np.isnan(v)
-        np.maximum(best, v, out=best)
-        arg *= ~better
-        arg += better.astype(arg.dtype) * arg.dtype.type(k)
+    kk = g.kernel[0] * g.kernel[1]
+    best = np.empty((*x.shape[:2], *g.out_hw), dtype=x.dtype)
+    arg = np.empty(best.shape, dtype=np.uint8 if kk <= 256 else np.int64)
+
+    def work(s: slice) -> None:
+        win = windows(pad(x[s], g, -np.inf), g)
+        # One transposing copy lays each kernel offset's values out contiguously: the passes below then run over long
+        # contiguous arrays (SIMD) rather than short strided rows. Masks are applied by arithmetic, not
+        # np.where/copyto, whose masked paths are ~30x slower on random masks.
+        stack = np.ascontiguousarray(win.transpose(2, 3, 0, 1, 4, 5)).reshape(kk, *win.shape[:2], *win.shape[4:])
+        b, a = best[s], arg[s]
+        b[...] = stack[0]
+        a[...] = 0
+        for k in range(1, kk):
+            v = stack[k]
+            better = (v > b) | np.isnan(v)
+            np.maximum(b, v, out=b)
+            a *= ~better
+            a += better.astype(a.dtype) * a.dtype.type(k)
+
+    parallel_for(best.shape[0], work, grain(best[0].size * kk))
     return best, arg
 
 
@@ -64,26 +72,34 @@ def _offset_slice(g: Geometry, k: int) -> tuple:
 
 def _gather(x: np.ndarray, arg: np.ndarray, g: Geometry) -> np.ndarray:
     """x read at each window's chosen offset (the argmax never points into the padding, so zero padding is fine)."""
-    xp = pad(x, g)
     out = np.zeros(arg.shape, dtype=x.dtype)
-    for k in range(g.kernel[0] * g.kernel[1]):
-        out += xp[_offset_slice(g, k)] * (arg == k)
+    kk = g.kernel[0] * g.kernel[1]
+
+    def work(s: slice) -> None:
+        xp, dst = pad(x[s], g), out[s]
+        for k in range(kk):
+            dst += xp[_offset_slice(g, k)] * (arg[s] == k)
+
+    parallel_for(out.shape[0], work, grain(out[0].size * kk))
     return out
 
 
 def _scatter(grad: np.ndarray, arg: np.ndarray, g: Geometry) -> np.ndarray:
     """grad placed at each window's chosen offset; positions chosen by several windows add up."""
-    n, c = grad.shape[:2]
-    out = np.zeros((n, c, *g.padded_hw), dtype=grad.dtype)
-    for k in range(g.kernel[0] * g.kernel[1]):
-        dst = out[_offset_slice(g, k)]
-        if g.overlapping:
-            dst += grad * (arg == k)
-        else:  # the offsets' slices are disjoint: write, don't add
-            np.multiply(grad, arg == k, out=dst)
-    (t, _), (l, _) = g.padding
-    h, w = g.in_hw
-    return out[:, :, t:t + h, l:l + w]
+    out = np.zeros((*grad.shape[:2], *g.padded_hw), dtype=grad.dtype)
+    kk = g.kernel[0] * g.kernel[1]
+
+    def work(s: slice) -> None:
+        gs, a = grad[s], arg[s]
+        for k in range(kk):
+            dst = out[s][_offset_slice(g, k)]
+            if g.overlapping:
+                dst += gs * (a == k)
+            else:  # the offsets' slices are disjoint: write, don't add
+                np.multiply(gs, a == k, out=dst)
+
+    parallel_for(out.shape[0], work, grain(grad[0].size * kk))
+    return crop(out, g)
 
 
 class MaxPool2dFn(Op):
@@ -140,12 +156,30 @@ class MaxPoolGather(Op):
 
 # ---- sum / average pooling -----------------------------------------------------------------------------------------
 def _window_sum(x: np.ndarray, g: Geometry) -> np.ndarray:
-    win = windows(pad(x, g), g)
     kh, kw = g.kernel
-    out = win[:, :, 0, 0].copy()
-    for k in range(1, kh * kw):
-        out += win[:, :, k // kw, k % kw]
+    out = np.empty((*x.shape[:2], *g.out_hw), dtype=x.dtype)
+
+    def work(s: slice) -> None:
+        win, dst = windows(pad(x[s], g), g), out[s]
+        dst[...] = win[:, :, 0, 0]
+        for k in range(1, kh * kw):
+            dst += win[:, :, k // kw, k % kw]
+
+    parallel_for(out.shape[0], work, grain(out[0].size * kh * kw))
     return out
+
+
+def _spread(grad: np.ndarray, g: Geometry) -> np.ndarray:
+    """Each value of ``grad`` (N, C, OH, OW) added onto every position of its window: ``_window_sum``'s adjoint."""
+    n, c = grad.shape[:2]
+    out = np.zeros((n, c, *g.padded_hw), dtype=grad.dtype)
+
+    def work(s: slice) -> None:
+        gs = grad[s]
+        add_windows(out[s], np.broadcast_to(gs[:, :, None, None], (*gs.shape[:2], *g.kernel, *g.out_hw)), g)
+
+    parallel_for(n, work, grain(grad[0].size * g.kernel[0] * g.kernel[1]))
+    return crop(out, g)
 
 
 class SumPool(Op):
@@ -171,9 +205,7 @@ class SumPoolT(Op):
     @staticmethod
     def forward(ctx, grad, geom):
         ctx.geom = geom
-        n, c = grad.shape[:2]
-        cols = np.broadcast_to(grad[:, :, None, None], (n, c, *geom.kernel, *geom.out_hw))
-        return col2im(cols, geom)
+        return _spread(grad, geom)
 
     @staticmethod
     def backward(ctx, grad):
@@ -190,7 +222,7 @@ def _tuple(v: Any, n: int, name: str, op: str) -> tuple[int, ...]:
     if len(t) == 1 and n > 1:
         t = t * n
     if len(t) != n:
-        raise ValueError(f"{op}: {name} must be an int or a tuple of {n} ints, got {v!r}")
+        raise RuntimeError(f"{op}: {name} must be an int or a tuple of {n} ints, got {v!r}")
     return t
 
 
@@ -203,22 +235,22 @@ def _geometry(op: str, x: Tensor, nd: int, kernel_size: Any, stride: Any, paddin
         stride, nd, "stride", op)
     p, d = _tuple(padding, nd, "padding", op), _tuple(dilation, nd, "dilation", op)
     if any(v <= 0 for v in k + s + d):
-        raise ValueError(f"{op}: kernel_size, stride and dilation must be positive, got {k}, {s}, {d}")
+        raise RuntimeError(f"{op}: kernel_size, stride and dilation must be positive, got {k}, {s}, {d}")
     if any(pi < 0 or pi > (di * (ki - 1) + 1) // 2 for pi, ki, di in zip(p, k, d)):
-        raise ValueError(f"{op}: pad should be at most half of effective kernel size, but got pad={p}, "
+        raise RuntimeError(f"{op}: pad should be at most half of effective kernel size, but got pad={p}, "
                          f"kernel_size={k} and dilation={d}")
     if nd == 1:
         k, s, p, d = (1, *k), (1, *s), (0, *p), (1, *d)
     geom = Geometry(k, s, tuple((v, v) for v in p), d, tuple(x.shape[2:]))
     if any(o <= 0 for o in geom.out_hw):
-        raise ValueError(f"{op}: input of spatial size {tuple(x.shape[2:])} is too small for kernel_size {k} "
+        raise RuntimeError(f"{op}: input of spatial size {tuple(x.shape[2:])} is too small for kernel_size {k} "
                          f"(output size would be {geom.out_hw})")
     return geom
 
 
 def _batched(op: str, x: Tensor, nd: int) -> tuple[Tensor, bool]:
     if x.ndim not in (nd + 1, nd + 2):
-        raise ValueError(f"{op}: expected a {nd + 1}D (unbatched) or {nd + 2}D (batched) input, got shape {x.shape}")
+        raise RuntimeError(f"{op}: expected a {nd + 1}D (unbatched) or {nd + 2}D (batched) input, got shape {x.shape}")
     unbatched = x.ndim == nd + 1
     x = x.unsqueeze(0) if unbatched else x
     return (x.unsqueeze(2) if nd == 1 else x), unbatched
@@ -299,7 +331,7 @@ def adaptive_avg_pool2d(input: Tensor, output_size: int | tuple[int | None, int 
     """Average over the bins that split H and W into ``output_size`` (None keeps that dim): Pₕ · x · P_wᵀ, with the
     averaging matrices as constants — so its derivatives are the matmul's, to any order."""
     if input.ndim not in (3, 4):
-        raise ValueError(f"adaptive_avg_pool2d: expected a 3D or 4D input, got shape {input.shape}")
+        raise RuntimeError(f"adaptive_avg_pool2d: expected a 3D or 4D input, got shape {input.shape}")
     h, w = input.shape[-2:]
     oh, ow = (output_size, output_size) if isinstance(output_size, int) else tuple(output_size)
     oh, ow = h if oh is None else int(oh), w if ow is None else int(ow)

@@ -4,7 +4,8 @@ Each step op takes the input's share of the gates, ``x̃ = x W_ihᵀ + b`` (comp
 one matmul, by the layer), the previous state and ``W_hh``; it does the one matmul ``h W_hhᵀ`` for all the gates and
 the pointwise gate arithmetic. The gate activations are an output of the op too (no one uses them): backward reads
 them as a saved output, so with ``create_graph=True`` they are Tensors whose history is this very node, and the same
-formula is differentiable again.
+formula is differentiable again. Each step op also takes ``w_t``: W_hhᵀ made contiguous once per sequence (None:
+W_hh.T), which only the forward product reads.
 
 Speed, measured (bench/rnn.py: LSTM, batch 32, seq 50, input 128, hidden 128, float32, forward + backward, one
 thread): one node per step with the hand-written backward below takes 33 ms, the same step composed of autograd's
@@ -28,8 +29,9 @@ from .linear import Linear
 
 
 def _sigmoid_(a: np.ndarray) -> None:
-    """σ(a) = 1/(1 + e⁻ᵃ) = (1 + tanh(a/2))/2, in place (a is an array of ours). The tanh form cannot overflow and
-    takes a third less time than the exponential's (its absolute error is the same, an ulp of ½)."""
+    """σ(a) = 1/(1 + e⁻ᵃ) = (1 + tanh(a/2))/2, in place (a is an array of ours). The tanh form takes a third less
+    time and cannot overflow; its error is absolute, about an ulp of ½ (a σ below that loses its relative
+    precision, which no gate notices)."""
     a *= 0.5
     np.tanh(a, out=a)
     a *= 0.5
@@ -92,7 +94,7 @@ class RNNStep(Op):
         return d, d @ w if need_h else None, d.mT @ h if need_w else None, None, None
 
     @staticmethod
-    def jvp(ctx, txg, th, tw, *_):
+    def jvp(ctx, txg, th, tw, _, __):
         h, w, out = ctx.saved_tensors
         t = txg + th @ w.mT + h @ tw.mT
         return t * (out > 0) if ctx.relu else t * (1 - out * out)
@@ -144,7 +146,7 @@ class LSTMStep(Op):
         return d, d @ w if need_h else None, dc2 * f if need_c else None, d.mT @ h if need_w else None, None
 
     @staticmethod
-    def jvp(ctx, txg, th, tc_in, tw, _=None):
+    def jvp(ctx, txg, th, tc_in, tw, _):
         h, c, w, a, tc = ctx.saved_tensors
         n = tc.shape[1]
         i, f, g, o = a[:, :n], a[:, n:2 * n], a[:, 2 * n:3 * n], a[:, 3 * n:]
@@ -206,7 +208,7 @@ class GRUStep(Op):
                 dhg.sum(0) if need_b else None, None)
 
     @staticmethod
-    def jvp(ctx, txg, th, tw, tb, _=None):
+    def jvp(ctx, txg, th, tw, tb, _):
         h, w, a = ctx.saved_tensors
         k = h.shape[1]
         r, z, n, hn = a[:, :k], a[:, k:2 * k], a[:, 2 * k:3 * k], a[:, 3 * k:]
@@ -233,10 +235,9 @@ def _check_cell(op: str, x: Tensor, hs: Sequence[Tensor], w_ih: Tensor, w_hh: Te
         want = w_hh.shape[1] if k == 0 else w_hh.shape[0] // 4
         if h.shape[1] != want:
             raise RuntimeError(f"{op}: hidden{k} has inconsistent hidden_size: got {h.shape[1]}, expected {want}")
-    for t in (*hs, w_hh):
-        if t.dtype != x.dtype or w_ih.dtype != x.dtype:
-            raise RuntimeError(f"{op}: input dtype {x.dtype} must match the weights' and state's dtype "
-                               f"{w_ih.dtype}; convert the input (input.to({w_ih.dtype})) or the module")
+    if any(t.dtype != x.dtype for t in (w_ih, w_hh, *hs)):
+        raise RuntimeError(f"{op}: input dtype {x.dtype} must match the weights' and state's dtype "
+                           f"{w_ih.dtype}; convert the input (input.to({w_ih.dtype})) or the module")
 
 
 def rnn_tanh_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None = None,
@@ -288,13 +289,13 @@ def recurrent_layer(mode: str, x: Tensor, batch_sizes: list[int], h0: Tensor, c0
     w_ih, w_hh, b_ih, b_hh, w_hr = weights
     gru = mode == "GRU"
     steps = Steps.apply(_input_gates(x, w_ih, b_ih, None if gru else b_hh), batch_sizes)
-    if not isinstance(steps, tuple):
-        steps = (steps,)
     order = range(len(batch_sizes) - 1, -1, -1) if reverse else range(len(batch_sizes))
     # W_hhᵀ laid out in memory for h W_hhᵀ: a third faster than NumPy's product with the transposed view, and
     # made once for all steps (the steps' backward uses W_hh itself)
     w_t = np.ascontiguousarray(w_hh.array.T) if len(batch_sizes) > 1 else None
-    h, c = (h0, c0) if not reverse else (h0[:batch_sizes[-1]], None if c0 is None else c0[:batch_sizes[-1]])
+    h, c = h0, c0
+    if reverse and batch_sizes[-1] < h0.shape[0]:  # (packed) only the longest sequences reach the last step
+        h, c = h0[:batch_sizes[-1]], None if c0 is None else c0[:batch_sizes[-1]]
     outs, done_h, done_c = [], [], []
     for t in order:
         rows = batch_sizes[t]

@@ -68,7 +68,7 @@ class Spread(Op):
 def _indices(op: str, t: Any, name: str = "indices") -> np.ndarray:
     idx = np.asarray(t.array if isinstance(t, Tensor) else t)
     if idx.dtype.kind not in "iu":
-        raise TypeError(f"{op}: {name} must be an integer tensor (e.g. dtype=autograd.int64), got {idx.dtype}")
+        raise RuntimeError(f"{op}: {name} must be an integer tensor (e.g. dtype=autograd.int64), got {idx.dtype}")
     return idx.astype(np.int64, copy=False)
 
 

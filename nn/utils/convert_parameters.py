@@ -24,7 +24,7 @@ def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
     params = list(parameters)
     total = sum(p.numel() for p in params)
     if vec.ndim != 1 or vec.numel() != total:
-        raise ValueError(f"vector_to_parameters: vec has shape {tuple(vec.shape)}, but the parameters hold "
+        raise RuntimeError(f"vector_to_parameters: vec has shape {tuple(vec.shape)}, but the parameters hold "
                          f"{total} elements; expected shape ({total},)")
     start = 0
     for p in params:

@@ -60,7 +60,7 @@ class PackedSequence(_PackedSequenceBase):
             unsorted_indices = invert_permutation(sorted_indices)
         if batch_sizes is None:  # torch's other form: PackedSequence((data, batch_sizes))
             if not (isinstance(data, list | tuple) and len(data) == 2):
-                raise TypeError("PackedSequence: pass data and batch_sizes, or one (data, batch_sizes) pair")
+                raise AssertionError("PackedSequence: pass data and batch_sizes, or one (data, batch_sizes) pair")
             data, batch_sizes = data
         return super().__new__(cls, data, batch_sizes, sorted_indices, unsorted_indices)
 
@@ -103,7 +103,7 @@ def invert_permutation(permutation: Tensor | None) -> Tensor | None:
 def _lengths(op: str, lengths: Any) -> np.ndarray:
     arr = np.asarray(lengths.array if isinstance(lengths, Tensor) else lengths)
     if arr.ndim != 1:
-        raise ValueError(f"{op}: lengths must be 1-D (one length per sequence), got shape {arr.shape}")
+        raise RuntimeError(f"{op}: lengths must be 1-D (one length per sequence), got shape {arr.shape}")
     return arr.astype(np.int64)
 
 
@@ -124,7 +124,8 @@ def pack_padded_sequence(input: Tensor, lengths: Tensor | list[int], batch_first
     if enforce_sorted and np.any(lens[1:] > lens[:-1]):
         raise RuntimeError("`lengths` array must be sorted in decreasing order when `enforce_sorted` is True. You "
                            "can pass `enforce_sorted=False` to pack_padded_sequence and/or pack_sequence to "
-                           f"sidestep this requirement if you do not need ONNX exportability. (lengths: {lens.tolist()})")
+                           "sidestep this requirement if you do not need ONNX exportability. "
+                           f"(lengths: {lens.tolist()})")
     if np.any(lens <= 0):
         raise RuntimeError("Length of all samples has to be greater than 0, but found an element in 'lengths' that "
                            f"is <= 0 (lengths: {lens.tolist()})")

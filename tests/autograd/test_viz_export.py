@@ -74,3 +74,18 @@ def test_unknown_formats_and_missing_extensions(tmp_path):
         viz.save(graph(), tmp_path / "g.nope")
     with pytest.raises(ValueError, match="no extension"):
         viz.save(graph(), tmp_path / "g")
+
+
+def test_the_docs_figures_are_current():
+    """docs/*.svg are what docs/make_figures.py draws now (with graphviz-pure, the renderer that drew them)."""
+    if Path(executable.ensure_renderer()).name != "graphviz-pure":
+        pytest.skip("the committed figures were drawn by graphviz-pure; another renderer lays out differently")
+    import importlib.util
+
+    script = Path(__file__).resolve().parents[2] / "docs" / "make_figures.py"
+    spec = importlib.util.spec_from_file_location("make_figures", script)
+    make_figures = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_figures)
+    for name, svg in make_figures.figures().items():
+        assert (script.parent / name).read_text(encoding="utf-8") == svg, f"{name} is stale: run {script}"
+    assert "∂e/∂c = 2" in (script.parent / "lecture_graph.svg").read_text(encoding="utf-8")

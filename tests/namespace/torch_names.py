@@ -83,6 +83,7 @@ CHECKLIST: dict[str, tuple[str, ...]] = {
     "torch: other subsystems": _names("", """
         jit.script jit.trace onnx.export hub.load distributed.init_process_group fft.fft
         quantization.quantize_dynamic
+        func.grad func.vmap func.functional_call func.jacrev
     """),
     # tensors.html: attributes, conversions, and the methods tutorials call on tensors
     "Tensor": _names("Tensor", """

@@ -7,6 +7,9 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import mutually_broadcastable_shapes
 
 import autograd as ag
 import nn
@@ -119,6 +122,21 @@ def test_sdpa_dropout_zeroes_weights_and_rescales_the_rest():
 def test_sdpa_gradcheck_plain_broadcast_and_scale():
     check(lambda q, k, v: sdpa(q, k, v), leaf((2, 3, 2), 1), leaf((2, 4, 2), 2), leaf((2, 4, 3), 3))
     check(lambda q, k, v: sdpa(q, k, v, scale=0.7), leaf((2, 2, 3, 2), 1), leaf((1, 2, 4, 2), 2), leaf((4, 3), 3))
+
+
+@settings(max_examples=6, deadline=None, derandomize=True)
+@given(batch=mutually_broadcastable_shapes(num_shapes=3, min_dims=0, max_dims=2, max_side=2),
+       sizes=st.tuples(*[st.integers(1, 3)] * 4), mask=st.sampled_from(["none", "float", "causal"]))
+def test_sdpa_gradcheck_random_shapes(batch, sizes, mask):
+    L, S, E, Ev = sizes
+    qb, kb, vb = batch.input_shapes
+    q, k, v = leaf(qb + (L, E), 1), leaf(kb + (S, E), 2), leaf(vb + (S, Ev), 3)
+    np.testing.assert_allclose(sdpa(q, k, v, is_causal=mask == "causal").array, attention_np(
+        q.array, k.array, v.array, np.triu(np.full((L, S), -np.inf), 1) if mask == "causal" else None), rtol=1e-12)
+    if mask == "float":
+        check(lambda q, k, v, m: sdpa(q, k, v, attn_mask=m), q, k, v, leaf((L, S), 4))
+    else:
+        check(lambda q, k, v: sdpa(q, k, v, is_causal=mask == "causal"), q, k, v)
 
 
 def test_sdpa_gradcheck_float_mask_is_differentiable_and_bool_mask_and_causal():

@@ -175,6 +175,24 @@ def test_mha_input_forms(form):
     backward_and_compare(out, tout, [x, m], [tx, tm], ours, theirs)
 
 
+@pytest.mark.parametrize("need_weights", [True, False])
+def test_functional_mha_with_static_keys_and_values(need_weights):
+    """multi_head_attention_forward called directly: separate projection weights and static_k / static_v
+    (N·H, S, head_dim), which replace the projected keys and values."""
+    arrays = [rand(3, 2, 4, seed=1), rand(5, 2, 4, seed=2), rand(5, 2, 4, seed=2), rand(12, seed=3),
+              rand(4, 4, seed=4), rand(4, 4, seed=5), rand(4, 4, seed=6), rand(4, 4, seed=7), rand(4, seed=8),
+              rand(4, 6, 2, seed=9), rand(4, 6, 2, seed=10)]
+    ours, theirs = pairs(*arrays)
+
+    def run(fn, q, k, v, b, wq, wk, wv, wo, bo, sk, sv):
+        return fn(q, k, v, 4, 2, None, b, None, None, True, 0.0, wo, bo, training=False, need_weights=need_weights,
+                  use_separate_proj_weight=True, q_proj_weight=wq, k_proj_weight=wk, v_proj_weight=wv, static_k=sk,
+                  static_v=sv, average_attn_weights=False)
+
+    out, tout = run(F.multi_head_attention_forward, *ours), run(TF.multi_head_attention_forward, *theirs)
+    backward_and_compare(out, tout, ours, theirs)
+
+
 def test_mha_fully_padded_sequence_nan_and_zero_paths_as_torch():
     ours, theirs = twin(torch.nn.MultiheadAttention, nn.MultiheadAttention, 4, 2)
     (x,), (tx,) = pairs(rand(3, 2, 4, seed=1))
