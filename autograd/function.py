@@ -159,7 +159,7 @@ class Function:
             _check_forward(cls, ctx, outputs, record)
         if tangents:
             _propagate_tangents(ctx, args, outputs)
-        return outputs if raw.__class__ is tuple else outputs[0]
+        return outputs if raw.__class__ is tuple else None if raw is None else outputs[0]  # (None: as torch)
 
     def _record(self, kwargs: dict, outputs: tuple) -> None:
         """Make this ctx a graph node: its outputs get their grad_fn. (``_links`` holds, for each input, the input

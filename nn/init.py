@@ -87,7 +87,7 @@ def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float 
     """Fill with N(mean, std²) restricted to [a, b] (absolute bounds, as in torch), by redrawing the values that
     fall outside."""
     if a >= b:
-        raise ValueError(f"trunc_normal_: need a < b, got a={a}, b={b}")
+        raise RuntimeError(f"trunc_normal_: need a < b, got a={a}, b={b}")
     rng = get_rng(generator)
     values = rng.normal(mean, std, tensor.shape)
     for _ in range(1000):

@@ -94,7 +94,7 @@ assert sgd < gd and mb < gd
 # Each step is $\theta \leftarrow \theta - \eta\nabla L(\theta)$, and "choice of η has big effect": a large η
 # makes the iterates "fluctuate around optima, even diverge", a small one "barely moves". On the simplest bowl,
 # $C(w) = \tfrac12 w^2$, the gradient is $w$, so every step multiplies $w$ by $(1 - \eta)$: it shrinks steadily for
-# $0 < \eta < 1$, flips sign and shrinks for $1 < \eta < 2$, and grows for $\eta > 2$. Ten steps of `optim.SGD`
+# $0 < \eta < 1$, flips sign and shrinks for $1 < \eta < 2$, and grows for $\eta > 2$. 10 steps of `optim.SGD`
 # from $w = 2$ with four learning rates:
 
 # %%
@@ -123,10 +123,11 @@ for ax, (lr, label) in zip(axes, rates.items()):
 plt.tight_layout(); plt.show()
 
 for lr, w in lr_paths.items():
-    assert np.allclose(w, 2.0 * (1 - lr) ** np.arange(11))   # each step multiplies w by (1 − η)
-    print(f"η = {lr}: |w| after 10 steps = {abs(w[-1]):.4f}")
-assert abs(lr_paths[0.1][-1]) > 0.5 and abs(lr_paths[0.6][-1]) < 1e-3                        # small: barely moves
-assert np.all(np.diff(np.sign(lr_paths[1.8])) != 0) and abs(lr_paths[2.1][-1]) > abs(lr_paths[2.1][0])  # fluctuate; diverge
+    assert np.allclose(w, 2.0 * (1 - lr) ** np.arange(len(w)))   # each step multiplies w by (1 − η)
+    print(f"η = {lr}: |w| after {len(w) - 1} steps = {abs(w[-1]):.4f}")
+assert abs(lr_paths[0.1][-1]) > 0.5 and abs(lr_paths[0.6][-1]) < 1e-3     # too small: barely moves; 0.6 converges
+assert np.all(np.diff(np.sign(lr_paths[1.8])) != 0)                          # large: fluctuates around the optimum
+assert abs(lr_paths[2.1][-1]) > abs(lr_paths[2.1][0])                        # too large: diverges
 
 # %% [markdown]
 # ## The lectures' update rules are `optim`'s
@@ -222,7 +223,8 @@ print("momentum lands at", w + v_mom, "  Nesterov at", w + v_nag)
 w1, w2 = np.meshgrid(np.linspace(-8.03, -7.72, 100), np.linspace(-1.35, 1.65, 100))
 fig, axes = plt.subplots(1, 2, figsize=(7, 3.2), sharey=True)
 for ax, (name, at, v_new) in zip(axes, [("momentum", w, v_mom), ("Nesterov", ahead, v_nag)]):
-    ax.contour(w1, w2, ravine(np.array([w1, w2])), levels=0.6 + np.array([0.03, 0.1, 0.25, 0.5, 1, 1.6, 2.3]), cmap="Greys", linewidths=0.5)
+    ax.contour(w1, w2, ravine(np.array([w1, w2])), levels=0.6 + np.array([0.03, 0.1, 0.25, 0.5, 1, 1.6, 2.3]),
+               cmap="Greys", linewidths=0.5)
     arrow = dict(angles="xy", scale_units="xy", scale=1, width=0.012)
     ax.quiver(*start, *v, color="0.7", **arrow)                                     # the step before
     ax.quiver(*w, *(alpha * v), color="C0", **arrow)                                # momentum step αv
@@ -247,8 +249,8 @@ assert np.allclose(p.detach().numpy(), w + v_nag + alpha * v_nag)   # optim keep
 
 # %% [markdown]
 # The last assertion is a detail worth knowing: `optim.SGD(nesterov=True)`, like PyTorch's, does not store
-# $\mathbf w$ but the look-ahead point $\mathbf w + \alpha\mathbf v$ itself (Sutskever's reformulation), which lets it
-# take the gradient at the parameters it holds. The sequence of steps is the same.
+# $\mathbf w$ but the look-ahead point $\mathbf w + \alpha\mathbf v$ itself, which lets it take the gradient at the
+# parameters it holds. The steps are the same, shifted by $\alpha\mathbf v$.
 
 # %% [markdown]
 # ## The race

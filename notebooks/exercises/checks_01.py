@@ -56,9 +56,9 @@ WHY = {
 def _adjoints() -> dict[str, float]:
     x, y = autograd.tensor(X, requires_grad=True), autograd.tensor(Y, requires_grad=True)
     p, s = x * y, x + y
-    p.retain_grad(); s.retain_grad()
     f = p * s
-    f.retain_grad()
+    for t in (p, s, f):
+        t.retain_grad()
     f.backward()
     return {"f": f.grad.item(), "p": p.grad.item(), "s": s.grad.item(), "x": x.grad.item(), "y": y.grad.item()}
 

@@ -50,8 +50,8 @@ def check_3_1(unit: tuple[Any, Any]) -> str:
         raise Hint("your unit fires as soon as one input is on (that is OR): raise the threshold")
     if np.array_equal(out, (INPUTS.sum(axis=1) >= 3).astype(int)):
         raise Hint("your unit fires only when all three are on (that is AND): lower the threshold")
-    raise Hint("wrong on " + _wrong_rows(out, MAJORITY) + ". Majority is symmetric in its inputs: give them equal "
-               "weights and put the threshold between 1 and 2 inputs on (remember g(0) = 1)")
+    raise Hint("wrong on " + _wrong_rows(out, MAJORITY) + ". Majority treats its inputs alike, so equal weights "
+               "will do; then choose b so that w·x + b ≥ 0 exactly when two or more inputs are on (g(0) = 1)")
 
 
 @exercise("3.2", "set W1, b1, W2, b2 of a two-layer step network")

@@ -508,3 +508,16 @@ def test_a_zero_dim_tensor_index_gives_a_zero_dim_result():
     assert y.shape == () and y.item() == 3.0
     y.backward()
     assert x.grad.tolist() == [0.0, 0.0, 0.0, 1.0, 0.0]
+
+
+def test_a_function_whose_forward_returns_none_returns_none():
+    class Nothing(Function):
+        @staticmethod
+        def forward(ctx, x):
+            return None
+
+        @staticmethod
+        def backward(ctx, g):
+            return g
+
+    assert Nothing.apply(ag.ones(2, requires_grad=True)) is None

@@ -54,7 +54,7 @@ CASES = {
     "conv2d": conv_ws(F.conv2d, (7, 2, 6, 7), (3, 2, 3, 2)),
     "conv2d strided grouped": conv_ws(F.conv2d, (5, 4, 7, 6), (6, 2, 3, 3), stride=2, padding=1, dilation=(1, 2),
                                       groups=2),
-    "conv3d": conv_ws(F.conv3d, (5, 2, 4, 5, 4), (3, 2, 2, 3, 2), padding=1),
+    "conv3d": conv_ws(F.conv3d, (5, 2, 3, 4, 3), (2, 2, 2, 2, 2), padding=1),
     "conv_transpose1d": conv_ws(F.conv_transpose1d, (6, 3, 5), (3, 2, 3), stride=2),
     "conv_transpose2d": conv_ws(F.conv_transpose2d, (6, 2, 4, 5), (2, 3, 3, 2), stride=(2, 1), padding=1),
     "max_pool2d": lambda seed=0: (F.max_pool2d, (leaf((7, 3, 6, 7), seed),), dict(kernel_size=2)),
@@ -162,9 +162,14 @@ def test_default_is_the_core_count_or_the_environment_variable():
 # ---- parallel_for --------------------------------------------------------------------------------------------------
 def test_parallel_for_covers_the_range_in_order_on_several_threads(split):
     autograd.set_num_threads(3)
-    names = []
-    out = parallel.parallel_for(10, lambda s: names.append(threading.current_thread().name) or (s.start, s.stop))
-    assert out == [(0, 3), (3, 6), (6, 10)]
+    names, together = [], threading.Barrier(3, timeout=20)  # every slice waits until all three run at once
+
+    def work(s):
+        together.wait()
+        names.append(threading.current_thread().name)
+        return s.start, s.stop
+
+    assert parallel.parallel_for(10, work) == [(0, 3), (3, 6), (6, 10)]
     assert len(set(names)) == 3 and threading.current_thread().name in names
 
 

@@ -139,6 +139,8 @@ CLAIMS: list[tuple[str, str, Extract]] = [
     ("06_optimiser_zoo", r"(\w+) optimisers, \d+ steps each", count(r'^\s+"[^"]+":\s+lambda p:')),
     ("06_optimiser_zoo", r"optimisers, (\d+) steps each", first(r"library_path\(make, steps=(\d+)\)")),
     ("06_optimiser_zoo", r"optimisers, (\d+) steps each", first(r"loss after (\d+) steps")),
+    ("06_optimiser_zoo", r"(\d+) steps of `optim\.SGD`", first(r"steps=(\d+)")),
+    ("06_optimiser_zoo", r"(\d+) steps of `optim\.SGD`", first(r"after (\d+) steps", "output")),
     ("08_cnn_backprop", r"Adam on ([\d,]+) of the", first(r"perm\[:(\d+)\]")),
     ("08_cnn_backprop", r"of the ([\d,]+) digits", digits),
     ("08_cnn_backprop", r"tested on the other ([\d,]+)", lambda s: digits(s) - first(r"perm\[:(\d+)\]")(s)),
