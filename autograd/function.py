@@ -137,7 +137,7 @@ class Function:
         try:
             raw = cls.forward(ctx, *inputs, **kwargs)
         except ValueError as e:
-            raise _forward_error(cls, args, e)
+            raise _forward_error(cls, args, e) from e
         finally:
             _state.enabled = enabled
         raws = raw if raw.__class__ is tuple else (raw,)
@@ -250,21 +250,19 @@ def _saved_entry(value: Any, args: tuple, inputs: list, raws: tuple, outputs: tu
 
 
 def _forward_error(cls: type, args: tuple, e: ValueError) -> Exception:
-    """The error to raise for a ValueError from forward: the op's own as it is; NumPy's (shapes that don't broadcast,
-    ...) as torch's type for it, RuntimeError, with a message that names the op and the shapes."""
+    """The error to raise for a ValueError from forward: the op's own stays a ValueError; NumPy's (shapes that don't
+    broadcast, ...) becomes torch's type for it, RuntimeError, with a message that names the op and the shapes."""
     op = cls.__name__.lower()
     shapes = [tuple(a.shape) for a in args if isinstance(a, Tensor | np.ndarray)]
     msg = str(e)
     if msg.startswith(op + ":") or ":" in msg.split(" ")[0]:
-        return e
+        return ValueError(msg)
     if "broadcast" in msg and len(shapes) >= 2:
         msg = (f"{op}: shapes {' and '.join(map(str, shapes))} cannot be broadcast together; each trailing "
                "dimension must match or be 1 (reshape or unsqueeze one operand)")
     else:
         msg = f"{op}: {msg} (input shapes: {', '.join(map(str, shapes))})"
-    error = RuntimeError(msg)
-    error.__cause__ = e
-    return error
+    return RuntimeError(msg)
 
 
 def _check_forward(cls: type, ctx: Function, outs: tuple, record: bool) -> None:

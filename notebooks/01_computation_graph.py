@@ -221,7 +221,7 @@ else:
 # %% [markdown]
 # ## Exercise 1.1 · Derive $\partial e/\partial a$ and $\partial e/\partial b$ by hand
 #
-# Using only the local derivatives in the table above, write the gradient of $e(a, b) = (a + b)(b + 1)$ as
+# Using only the table of local derivatives above, write the gradient of $e(a, b) = (a + b)(b + 1)$ as
 # formulas in $a$ and $b$ — valid at every point, not only at the lecture's $(2, 1)$. `check_1_1` compares your
 # function with `backward()` at several points and, if something is off, says where to look.
 

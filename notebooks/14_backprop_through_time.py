@@ -124,7 +124,7 @@ assert word_rate(before) < 0.2
 # `nn.RNN` is the loop of one step, `nn.RNNCell`, over time. Written out as that loop, with each step inside a
 # Module of its own (`autograd.graph_scope` tags the ops recorded inside it), the drawing shows the unrolled
 # network: three copies of the same step for the three characters of `"The"`, each predicting the next character
-# (`"he "`). The parameters (top) are shared: each one has an edge into every step, and its adjoint
+# (`"he "`); time runs downwards. The parameters (left) are shared: each one has an edge into every step, and its adjoint
 # (‖∂out/∂·‖, shown in every box after `backward()`) is the sum of what the three steps send back. The state
 # $h_t$ leaves each step twice, to the step's prediction and to the next step; its adjoint adds the two.
 
@@ -145,7 +145,8 @@ class Unrolled(nn.Module):
         self.steps = nn.ModuleList([TimeStep() for _ in range(steps)])
 
     def forward(self, x, y):
-        h, losses, self.states = None, [], []
+        h = autograd.zeros(x.shape[0], self.cell.hidden_size)
+        h.name, losses, self.states = "h0", [], []
         for t, step in enumerate(self.steps):
             with autograd.graph_scope(step):
                 h = self.cell(self.embed(x[:, t]), h)
@@ -153,6 +154,7 @@ class Unrolled(nn.Module):
                 h.retain_grad()              # to check the sum over steps below
                 self.states.append(h)
                 losses.append(F.cross_entropy(self.head(h), y[:, t]))
+                losses[-1].name = f"loss{t + 1}"
         return autograd.stack(losses).mean()
 
 
@@ -162,7 +164,7 @@ loss3 = unrolled(x3, y3)
 logits3, _ = rnn_model(x3)          # the layer gives the same loss as the loop
 assert np.isclose(loss3.item(), F.cross_entropy(logits3[0], y3[0]).item(), rtol=1e-5)
 loss3.backward()
-viz.draw_graph(loss3, collapse_modules=False, rankdir="TB")
+viz.draw_graph(loss3, collapse_modules=False)
 
 # %% [markdown]
 # Reading the graph backwards is BPTT: the sweep starts at the loss, enters step 3, then step 2 (through the
@@ -174,7 +176,7 @@ viz.draw_graph(loss3, collapse_modules=False, rankdir="TB")
 # %%
 hs = [h.detach().numpy() for h in unrolled.states]
 deltas = [h.grad.numpy() * (1 - hv ** 2) for h, hv in zip(unrolled.states, hs)]
-terms = [d.T @ h_prev for d, h_prev in zip(deltas, [np.zeros_like(hs[0])] + hs[:-1])]
+terms = [d.T @ h_prev for d, h_prev in zip(deltas, [np.zeros_like(hs[0])] + hs[:-1])]   # h_0 = 0
 print("‖δ_t^T h_{t-1}‖ for t = 1, 2, 3:", np.array([np.linalg.norm(m) for m in terms]))
 assert np.allclose(sum(terms), unrolled.cell.weight_hh.grad.numpy(), atol=1e-7)
 
@@ -216,9 +218,7 @@ def val_loss(model):
 
 
 t0 = time.perf_counter()
-autograd.manual_seed(0)
-rnn_model = CharModel("RNN")
-rnn_losses = train(rnn_model)
+rnn_losses = train(rnn_model)              # the model sampled from above
 print(f"RNN: {len(rnn_losses)} steps in {time.perf_counter() - t0:.1f} s; validation loss {val_loss(rnn_model):.3f} nats per "
       f"character (uniform guessing: ln {V} = {np.log(V):.2f})")
 after = sample(rnn_model)
@@ -337,10 +337,32 @@ assert grads["LSTM, trained"][0] / grads["LSTM, trained"][-1] > 1e3 * grads["RNN
 # whatever it was.
 #
 # After training both decay, and that too is a lesson: the forget gates are *learnt*. On this text nothing beyond
-# a few words helps to predict the next character, so the LSTM learns to forget; still its gradient reaches back
-# many orders of magnitude further than the RNN's. The LSTM does not force long memory, it makes long memory
-# learnable — as ReLU and batch normalisation made deep networks trainable in notebook 09, by keeping the factors of
-# the product near 1 by design.
+# a few words helps to predict the next character, and training closes some of the LSTM's forget gates. We compute
+# $f_t = \sigma(x_t W_{if}^\top + b_{if} + h_{t-1} W_{hf}^\top + b_{hf})$ from the layer's weights and states
+# (the forget gate is the second quarter of the weight and bias rows) on the same 32 windows.
+
+# %%
+def forget_gates(model, x):
+    """The LSTM's forget gate f_t at every step and unit, for the windows x."""
+    lstm, H = model.rnn, model.rnn.hidden_size
+    with autograd.no_grad():
+        e = model.embed(x)
+        h = lstm(e)[0].numpy()
+    h_prev = np.concatenate([np.zeros_like(h[:, :1]), h[:, :-1]], axis=1)      # h_0 = 0
+    rows = slice(H, 2 * H)
+    W_if, W_hf = lstm.weight_ih_l0.detach().numpy()[rows], lstm.weight_hh_l0.detach().numpy()[rows]
+    b_f = (lstm.bias_ih_l0 + lstm.bias_hh_l0).detach().numpy()[rows]
+    return 1 / (1 + np.exp(-(e.numpy() @ W_if.T + h_prev @ W_hf.T + b_f)))
+
+f_initial, f_trained = forget_gates(make_lstm(), x60), forget_gates(lstm_model, x60)
+print(f"mean forget gate: initial {f_initial.mean():.2f}, trained {f_trained.mean():.2f}; "
+      f"below 0.5: initial {(f_initial < 0.5).mean():.0%}, trained {(f_trained < 0.5).mean():.0%}")
+assert f_trained.mean() < f_initial.mean() - 0.05
+
+# %% [markdown]
+# Still the trained LSTM's gradient reaches back many orders of magnitude further than the RNN's. The LSTM does not
+# force long memory, it makes long memory *learnable* — as ReLU and batch normalisation made deep networks trainable
+# in notebook 09, by keeping the factors of the product near 1 by design rather than by chance.
 #
 # (The opposite failure, exploding gradients, has the same cause, a factor above 1 per step; the usual remedy in
 # recurrent networks is to clip the gradient's norm, `nn.utils.clip_grad_norm_`, before each optimiser step.)

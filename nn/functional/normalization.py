@@ -1,7 +1,9 @@
 """Normalisation: ``batch_norm`` (lecture 004's Algorithm 1) and ``layer_norm``, with torch's signatures.
 
-Both are composites of engine ops (mean, sub, mul, sqrt), so their gradients — including the terms that flow
-through the batch mean and variance — come from the engine, and are differentiable again (create_graph=True).
+Both are composites of differentiable ops, so their gradients — including the terms that flow through the batch mean
+and variance — come from the engine, and are differentiable again (create_graph=True). Batch norm's whole-array
+passes (the variance's sum of squares, and y = x̂·γ + β as one x·scale + shift) are ``_channels``' ops, split over
+the batch in threads; layer norm is made of engine ops (mean, sub, mul, sqrt).
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from autograd import Tensor, from_numpy
+
+from ._channels import ChannelAffine, ChannelDot
 
 
 def _channel_shape(x: Tensor) -> tuple[int, ...]:
@@ -37,24 +41,23 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
         n = input.array.size // input.shape[1]
         if n <= 1:
             raise ValueError(f"Expected more than 1 value per channel when training, got input size {input.shape}")
-        mean = input.mean(dims, keepdim=True)
-        centred = input - mean
-        var = (centred * centred).mean(dims, keepdim=True)
+        mean = input.mean(dims)
+        centred = input - mean.reshape(shape)
+        var = ChannelDot.apply(centred, centred) / n
         if running_mean is not None and running_var is not None:
-            _update(running_mean, mean.array.reshape(-1), momentum)
-            _update(running_var, var.array.reshape(-1) * (n / (n - 1)), momentum)
-        y = centred / (var + eps).sqrt()
-    else:
-        if running_mean is None or running_var is None:
-            raise RuntimeError("batch_norm: running_mean and running_var are needed when training=False")
-        inv_std = 1.0 / np.sqrt(running_var.array.astype(input.dtype, copy=False) + eps)
-        y = (input - running_mean.array.astype(input.dtype, copy=False).reshape(shape)) * from_numpy(
-            inv_std.reshape(shape))
-    if weight is not None:
-        y = y * weight.reshape(shape)
-    if bias is not None:
-        y = y + bias.reshape(shape)
-    return y
+            _update(running_mean, mean.array, momentum)
+            _update(running_var, var.array * (n / (n - 1)), momentum)
+        scale = 1.0 / (var + eps).sqrt()
+        if weight is not None:
+            scale = scale * weight
+        return ChannelAffine.apply(centred, scale, bias)
+    if running_mean is None or running_var is None:
+        raise RuntimeError("batch_norm: running_mean and running_var are needed when training=False")
+    # one pass, x·scale + shift, with scale = γ/√(σ² + eps) and shift = β − μ·scale (as torch's CPU kernel)
+    inv_std = 1.0 / np.sqrt(running_var.array.astype(input.dtype, copy=False).reshape(-1) + eps)
+    scale = from_numpy(inv_std) if weight is None else from_numpy(inv_std) * weight
+    shift = -from_numpy(running_mean.array.astype(input.dtype, copy=False).reshape(-1)) * scale
+    return ChannelAffine.apply(input, scale, shift if bias is None else shift + bias)
 
 
 def _update(running: Tensor, batch: np.ndarray, momentum: float) -> None:
