@@ -29,7 +29,8 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-MIN_ELEMENTS = 1 << 15  # elements a thread must get before splitting pays (see the module docstring)
+MIN_ELEMENTS = 1 << 15  # elements a slice must hold before splitting pays (see the module docstring)
+OVERSPLIT = 4  # slices per thread (see parallel_for)
 
 
 def _cores() -> int:
@@ -85,18 +86,39 @@ def slices(n: int, parts: int) -> list[slice]:
     return [slice(bounds[i], bounds[i + 1]) for i in range(parts)]
 
 
+class _Job:
+    """One ``parallel_for`` call: its slices, handed out in order to whichever thread asks next."""
+
+    __slots__ = ("work", "chunks", "claim", "results", "finished")
+
+    def __init__(self, work: Callable[[slice], Any], chunks: list[slice]) -> None:
+        self.work, self.chunks = work, chunks
+        self.claim = iter(range(len(chunks))).__next__  # a C call: atomic under the GIL
+        self.results: list[tuple[bool, Any]] = [(True, None)] * len(chunks)
+        self.finished: queue.SimpleQueue = queue.SimpleQueue()  # one token per slice a worker ran
+
+    def run(self, on_worker: bool) -> int:
+        """Run slices until none is left; the number this thread ran."""
+        ran = 0
+        for i in iter(self.claim, None):
+            try:
+                self.results[i] = (True, self.work(self.chunks[i]))
+            except BaseException as e:  # handed back to the caller, which raises it
+                self.results[i] = (False, e)
+            ran += 1
+            if on_worker:
+                self.finished.put(i)
+        return ran
+
+
 def _worker(tasks: queue.SimpleQueue) -> None:
     _local.worker = True
     while True:
-        work, s, reply = tasks.get()
-        try:
-            reply.put((s.start, True, work(s)))
-        except BaseException as e:  # handed back to the caller, which raises it
-            reply.put((s.start, False, e))
+        tasks.get().run(on_worker=True)
 
 
 def _pool(threads: int) -> queue.SimpleQueue:
-    """The task queue, with at least ``threads - 1`` workers waiting on it (started on first use, kept for life)."""
+    """The job queue, with at least ``threads - 1`` workers waiting on it (started on first use, kept for life)."""
     global _tasks, _workers
     if _tasks is None:
         _tasks, _workers = queue.SimpleQueue(), 0
@@ -117,29 +139,26 @@ if hasattr(os, "register_at_fork"):
 
 
 def parallel_for(n: int, work: Callable[[slice], Any], min_per_thread: int = 1) -> list[Any]:
-    """Run ``work(s)`` for slices ``s`` covering ``range(n)``, on up to ``get_num_threads()`` threads; the results in
-    slice order. With one thread (or too little work: fewer than ``min_per_thread`` items a thread, see ``grain``)
-    it is simply ``[work(slice(0, n))]``, on the calling thread. Slices must write disjoint data. If any slice
-    raises, the first exception (in slice order) is raised after all slices have finished."""
-    parts = min(_num_threads, n // max(min_per_thread, 1))
-    if parts <= 1 or getattr(_local, "worker", False):
+    """Run ``work(s)`` for slices ``s`` covering ``range(n)`` on up to ``get_num_threads()`` threads; the results in
+    slice order. With one thread (or too little work: fewer than ``min_per_thread`` items a slice, see ``grain``)
+    it is simply ``[work(slice(0, n))]``, on the calling thread. Slices must write disjoint data.
+
+    The range is cut into up to ``OVERSPLIT`` slices a thread, which the calling thread and the workers take in turn
+    as they come free: a worker that the OS does not schedule soon (other processes on the cores) then costs at most
+    the slice it holds, and the caller never waits for a worker that took none. Where the slices are cut depends
+    only on n, the thread count and ``min_per_thread``. If any slice raises, the first exception (in slice order)
+    is raised once every slice has finished."""
+    parts = min(_num_threads * OVERSPLIT, n // max(min_per_thread, 1))
+    if _num_threads == 1 or parts <= 1 or getattr(_local, "worker", False):
         return [work(slice(0, n))]
-    chunks = slices(n, parts)
-    tasks, reply = _pool(parts), queue.SimpleQueue()
-    for s in chunks[1:]:
-        tasks.put((work, s, reply))
-    results: dict[int, tuple[bool, Any]] = {}
-    try:
-        results[0] = (True, work(chunks[0]))  # the calling thread takes a share instead of waiting idle
-    except BaseException as e:
-        results[0] = (False, e)
-    for _ in chunks[1:]:
-        start, ok, value = reply.get()
-        results[start] = (ok, value)
-    out = []
-    for s in chunks:
-        ok, value = results[s.start]
+    job = _Job(work, slices(n, parts))
+    tasks = _pool(_num_threads)
+    for _ in range(min(_num_threads, parts) - 1):
+        tasks.put(job)
+    ran = job.run(on_worker=False)  # the calling thread works too, instead of waiting idle
+    for _ in range(parts - ran):
+        job.finished.get()
+    for ok, value in job.results:
         if not ok:
             raise value
-        out.append(value)
-    return out
+    return [value for _, value in job.results]

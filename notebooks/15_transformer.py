@@ -129,10 +129,9 @@ print(f"{len(losses)} steps in {time.perf_counter() - t0:.1f} s; test: {digit_ac
       f"{sequence_acc:.1%} of whole sequences right")
 assert digit_acc > 0.99 and sequence_acc > 0.95
 
-fig, ax = plt.subplots()
-ax.semilogy(losses, label="training loss")
-ax.semilogy(np.arange(0, 300, 10), 1 - np.array(test_acc) + 1e-4, label="test error (digits)")
-ax.set_xlabel("step"); ax.legend()
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8, 2.8))
+ax1.semilogy(losses); ax1.set_xlabel("step"); ax1.set_ylabel("training loss")
+ax2.plot(np.arange(0, len(losses), 10), test_acc); ax2.set_xlabel("step"); ax2.set_ylabel("test accuracy (digits)")
 
 # %% [markdown]
 # A few test sequences and the model's answers:

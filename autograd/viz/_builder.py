@@ -80,6 +80,15 @@ class Builder:
         self.folded = set() if show_reshapes else {
             id(n) for n in kept if type(n).__name__ in RESHAPE_LIKE and self.place[id(n)][1] is None
             and ("out", id(n), 0) != self.root_key}
+        # A folded chain of reshapes is one tensor node. Where only a tensor further along the chain has a name
+        # (``r = x @ V``: a 1-D matmul squeezes its result), the node is drawn as that tensor: name, shape, adjoint.
+        self.alias: dict[TensorKey, TensorKey] = {}
+        for n in kept:  # output first: the outermost named tensor wins
+            if id(n) in self.folded:
+                out = ("out", id(n), 0)
+                named = out if naming.of(walk.tensors.get(out), "") else self.alias.get(out)
+                if named is not None:
+                    self.alias.setdefault(arg_key(n, 0), named)
         self.inside: dict[str, list[Function]] = {}  # box id -> its ops
         for n in kept:
             box = self.place[id(n)][1]
@@ -115,6 +124,7 @@ class Builder:
         if tid in self.drawn:
             return tid
         self.drawn.add(tid)
+        key = self.shown(key)
         t = self.walk.tensors.get(key)
         name = self.root_name if key == self.root_key else self.naming.of(t, tid)
         fields = [name if t is not None else f"{name} (before an in-place change)"]
@@ -132,6 +142,11 @@ class Builder:
         label = "{" + " | ".join(_record_escape(f) for f in fields) + "}"
         self.d.node(cluster, tid, label=label, shape="record", **style)
         return tid
+
+    def shown(self, key: TensorKey) -> TensorKey:
+        """The tensor whose name, value and adjoint the node of ``key`` shows: itself, or its named alias."""
+        alias = self.alias.get(key)
+        return key if alias is None or self.naming.of(self.walk.tensors.get(key), "") else alias
 
     def adjoint_text(self, key: TensorKey, name: str, differentiable: bool) -> str | None:
         """``∂e/∂c = 2``; ``‖∂L/∂W‖ = 1.2`` for arrays; at a step, ``∂e/∂b = 3 + 2 = 5`` where it just grew."""
@@ -240,6 +255,7 @@ class Builder:
         folds = []
         hot = None
         key = arg_key(node, i)
+        chain = [key]
         producer, nr = node.next_functions[i]
         while producer is not None and id(producer) in self.folded:
             folds.append(fold_label(producer))
@@ -247,7 +263,10 @@ class Builder:
                 hot = producer
             node, i = producer, 0
             key = arg_key(node, 0)
+            chain.append(key)
             producer, nr = node.next_functions[0]
+        if self.shown(key) in chain:  # the node is drawn as a later tensor: the reshapes before it are not on the edge
+            folds = folds[:chain.index(self.shown(key))]
         folds.reverse()
         meta = producer.output_meta[nr] if producer is not None and getattr(producer, "output_meta", None) else None
         if producer is not None and id(producer) in self.place and self.place[id(producer)][1] is not None:

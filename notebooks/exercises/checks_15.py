@@ -78,7 +78,7 @@ def check_15_1(attention_weights: Callable[..., Any]) -> str:
 @exercise("15.2", "define causal_mask(n) returning an (n, n) bool array")
 def check_15_2(causal_mask: Callable[[int], Any]) -> str:
     """``causal_mask(n)``: bool, True above the diagonal (query i may not attend to key j > i)."""
-    for n in (1, 4, 7):
+    for n in (4, 7, 1):
         got = _array(ask(causal_mask, n), "the mask")
         if got.shape != (n, n):
             raise Hint(f"causal_mask({n}) must have shape ({n}, {n}); yours has {got.shape}")
