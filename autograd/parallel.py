@@ -75,7 +75,7 @@ def get_num_threads() -> int:
 
 
 def grain(elements_per_item: int) -> int:
-    """The fewest items a thread should get when each costs ``elements_per_item`` array elements of work."""
+    """The fewest items a slice should hold when each costs ``elements_per_item`` array elements of work."""
     return max(1, -(-MIN_ELEMENTS // max(elements_per_item, 1)))
 
 

@@ -39,6 +39,7 @@ import numpy as np
 import matplotlib.pyplot as plt
 import autograd, nn, optim
 import nn.functional as F
+from autograd import viz
 from nn.data import load_digits
 from exercises.checks_08 import check_8_1, check_8_2, check_8_3   # self-checks for the exercises at the end
 
@@ -152,6 +153,29 @@ for a, img, title in zip(ax, [w, rot180(w), G, delta_autograd],
 plt.tight_layout()
 
 # %% [markdown]
+# ## Stepping through backward of a tiny convolution
+#
+# One 3×3 input $x$, one 2×2 filter $w$, so $y = \mathrm{conv2d}(x, w)$ is 2×2, and $C = \sum y$. Move the slider
+# (or read the strip: one picture per step of backward). At step 1 `sum` sends $\bar y = 1$ to each of the four
+# outputs. At step 2 conv2d's backward fills both leaves at once. Each pixel of $x$ collects $\bar y_{x'}\,w_{x'-x}$
+# from every window that covered it: the corners from one window, the edge pixels from two, the centre from all four.
+# That sum over windows is the full convolution with the rotated filter. $\bar w$ collects $x\,\bar y$ over the four
+# window positions. The boxes show the norm $\|\partial C/\partial\cdot\|$ of each adjoint; the arrays are printed
+# below the figure.
+
+# %%
+x = autograd.tensor(np.arange(1.0, 10.0).reshape(1, 1, 3, 3), requires_grad=True, dtype=f64)
+w = autograd.tensor([[[[1.0, 2.0], [3.0, 4.0]]]], requires_grad=True, dtype=f64)
+y = F.conv2d(x, w)
+C = y.sum()
+C.backward()
+print("x̄ =\n", x.grad.numpy()[0, 0], "\nw̄ =\n", w.grad.numpy()[0, 0])
+# every pixel's adjoint is the sum of the filter taps that touched it; the centre got all four
+assert np.array_equal(x.grad.numpy()[0, 0], [[1, 3, 2], [4, 10, 6], [3, 7, 4]])
+assert np.array_equal(w.grad.numpy()[0, 0], [[12, 16], [24, 28]])   # each tap: the sum of the 4 pixels it saw
+viz.step_through(C, locals(), rankdir="TB")
+
+# %% [markdown]
 # ## A CNN on the digits
 #
 # Autograd applies the identity for us in every `Conv2d` layer. Two conv–ReLU–max-pool blocks and a linear layer,
@@ -211,6 +235,19 @@ _ = fig.suptitle("the eight learnt 3×3 filters of the first layer", y=1.05)
 # **What you see.** The loss falls by more than an order of magnitude within a few epochs and the test accuracy
 # passes 90%. Every gradient that reached the first layer's filters went through the rotated-filter convolution
 # verified above (and through max-pooling, which routes each error to the arg-max of its window).
+
+# %% [markdown]
+# ## The CNN's graph
+#
+# One test batch through the trained network, drawn as one box per layer. The edges carry each layer's output
+# shape, 8×8 → 4×4 → 2×2 → 64 → 10 as in the comments above, and the norm $\|\bar g\|$ of the error flowing back
+# along it. The first `Conv2d` is expanded: inside it the single `conv2d` op, whose backward is the rotated-filter
+# convolution, with its weight (8 filters of 1×3×3), its bias and their gradients.
+
+# %%
+images, labels = autograd.tensor(Xte[:50]), autograd.tensor(yte[:50])
+loss = loss_fn(cnn(images), labels)
+viz.draw_graph(loss, names=locals(), show_grad=True, expand=["0"], rankdir="TB")
 
 # %% [markdown]
 # ## Exercise 8.1 · Predict a shape: conv2d's output size

@@ -39,6 +39,7 @@ import numpy as np
 import matplotlib.pyplot as plt
 import autograd, nn, optim
 import nn.functional as F
+from autograd import viz
 from nn.data import load_digits
 from exercises.checks_09 import check_9_1, check_9_2   # self-checks for the exercises at the end
 
@@ -78,8 +79,10 @@ def make_net(sizes, act="sigmoid", bn=False, seed=0):
             layers.append(nn.Sigmoid() if act == "sigmoid" else nn.ReLU())
     return nn.Sequential(*layers)
 
+bce = nn.BCEWithLogitsLoss(reduction="sum")
+
 def cost(net, X, Y):
-    return F.binary_cross_entropy_with_logits(net(autograd.tensor(X)), autograd.tensor(Y), reduction="sum") / len(X)
+    return bce(net(autograd.tensor(X)), autograd.tensor(Y)) / len(X)
 
 def grad_norms(net, X=X1000, Y=Y1000):
     """‖∇_b C‖ and ‖∇_W C‖ for every hidden layer."""
@@ -107,6 +110,19 @@ for hidden in (2, 3, 4):
 # learns more than a hundred times slower than the last. The lecture's explanation (eqs. 19–28): $\partial C/\partial
 # b_1$ is a product of factors $w_j\sigma'(z_j)$, and $\sigma' \le 1/4$ while $|w_j|$ is typically below 1.
 #
+# The graph of the [64,30,30,30,30,10] net's cost shows where the gradient is lost, one box per layer. Read the
+# norm $\|\bar g\|$ of the error on each edge from the bottom up: it shrinks several times at every `Sigmoid` and
+# barely changes at a `Linear`. The first `Linear` is expanded; its bias box holds $\|\nabla_{b^1}C\|$, the first
+# number of the last row above.
+
+# %%
+net = make_net([64, 30, 30, 30, 30, 10])
+C = cost(net, X1000, Y1000)
+*_, last = viz.backward_steps(C)        # the drawing's adjoints, from a reverse sweep of its own
+assert np.isclose(np.linalg.norm(last.adjoint(net[0].bias)), sigmoid_b[4][0])
+viz.draw_graph(C, names=locals(), module=net, show_grad=True, expand=["0"], rankdir="TB")
+
+# %% [markdown]
 # ## During training
 #
 # The lecture's figure *“training speed in [784,30,30,30,30,10]-NN”* follows these norms while the network

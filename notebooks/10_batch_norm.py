@@ -35,6 +35,7 @@ import numpy as np
 import matplotlib.pyplot as plt
 import autograd, nn, optim
 import nn.functional as F
+from autograd import viz
 from nn.data import load_digits
 from exercises.checks_10 import check_10_1, check_10_2, check_10_3   # self-checks for the exercises at the end
 
@@ -160,6 +161,46 @@ bx.legend(fontsize=7, ncol=4, loc="lower center", bbox_to_anchor=(0.5, 1.0), fra
 plt.tight_layout()
 
 # %% [markdown]
+# ### Stepping through backward on a batch of 3
+#
+# The same three paths, as autograd walks them. Take one feature, a batch of three, and $\ell = \hat x_1$ (the output
+# for the first example; $\epsilon = 0$). Algorithm 1 is written as it reads, so $x - \mu_\mathcal B$ is computed once
+# for $\sigma^2_\mathcal B$ and once for $\hat x$. Each step runs one op's backward and adds what that op sends to its
+# inputs' adjoints. $\partial\ell/\partial x$ grows once per path: the direct path at step 3 (the subtraction for
+# $\hat x$), the path through $\sigma^2_\mathcal B$ at step 7, and the path through $\mu_\mathcal B$ at step 8, once
+# $\partial\ell/\partial\mu_\mathcal B$ is complete. $\partial\ell/\partial\mu_\mathcal B$ itself grows at steps 3
+# and 7, and at step 7 by exactly $0$: that is the dashed arrow in the figure above. The boxes show the norms of the
+# arrays, and the cell prints each step's contribution.
+
+# %%
+x3 = autograd.tensor([1.0, 2.0, 6.0], requires_grad=True, dtype=autograd.float64)
+mu3 = x3.mean()
+var3 = ((x3 - mu3) ** 2).mean()
+sigma3 = var3.sqrt()
+x_hat3 = (x3 - mu3) / sigma3
+ell = x_hat3[0]
+names = {"x": x3, "μ": mu3, "σ²": var3, "σ": sigma3, "x̂": x_hat3, "ℓ": ell}
+print(f"μ = {mu3.item():.4g},  σ² = {var3.item():.4g},  σ = {sigma3.item():.4g},  ℓ = x̂₁ = {ell.item():.4g}")
+ell.backward()
+received = []                      # (step, op, input, what the step adds to that input's adjoint)
+for step in viz.backward_steps(ell):
+    for a, g in zip(step.node.args, step.grad_inputs):
+        if g is not None and (a is x3 or a is mu3):
+            received.append((step.index + 1, viz.op_label(step.node), "x" if a is x3 else "μ", g))
+            print(f"step {step.index + 1}, backward of {viz.op_label(step.node):4s}: ∂ℓ/∂{received[-1][2]} += {g}")
+m3, s3, d3 = 3, sigma3.item(), x3.detach().numpy() - mu3.item()
+paths = {"direct": np.eye(3)[0] / s3,                       # x_1 → x̂_1
+         "through σ²": -d3[0] * d3 / (m3 * s3 ** 3),          # x_i → σ² → x̂_1
+         "through μ": np.full(3, -1 / (m3 * s3))}             # x_i → μ → x̂_1
+to_x = [g for _, _, name, g in received if name == "x"]
+assert len(to_x) == 3 and all(np.allclose(g, p) for g, p in zip(to_x, paths.values()))
+assert np.allclose(sum(to_x), x3.grad.numpy())
+to_mu = [g for _, _, name, g in received if name == "μ"]
+assert len(to_mu) == 2 and np.isclose(to_mu[0], -1 / s3) and to_mu[1] == 0
+print("∂ℓ/∂x = direct + through σ² + through μ =", x3.grad.numpy())
+viz.step_through(ell, names, rankdir="TB", show_data=False)
+
+# %% [markdown]
 # ## Training with and without batch normalisation
 #
 # The deep sigmoid network of notebook 9, [64,30,30,30,30,10], where the early layers barely learn. Same
@@ -172,14 +213,12 @@ perm = np.random.default_rng(0).permutation(len(X))
 tr, te = perm[:1300], perm[1300:]
 
 def make(bn, seed=0):
+    """One block per hidden layer, Linear (→ BatchNorm1d) → Sigmoid, then the output Linear."""
     autograd.manual_seed(seed)
-    sizes, layers = [64, 30, 30, 30, 30, 10], []
-    for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
-        layers.append(nn.Linear(a, b))
-        if i < len(sizes) - 2:
-            layers += [nn.BatchNorm1d(b)] if bn else []
-            layers.append(nn.Sigmoid())
-    return nn.Sequential(*layers)
+    sizes, blocks = [64, 30, 30, 30, 30, 10], []
+    for a, b in zip(sizes[:-2], sizes[1:-1]):
+        blocks.append(nn.Sequential(nn.Linear(a, b), *([nn.BatchNorm1d(b)] if bn else []), nn.Sigmoid()))
+    return nn.Sequential(*blocks, nn.Linear(sizes[-2], sizes[-1]))
 
 def run(net, epochs=12, lr=0.5):
     opt, loss_fn, r = optim.SGD(net.parameters(), lr=lr), nn.CrossEntropyLoss(), np.random.default_rng(1)
@@ -226,6 +265,21 @@ assert a1[-1] > 0.9 and a0[-1] < 0.5
 # accuracy wobbles from epoch to epoch: at this large learning rate the running statistics used at test time lag
 # behind the weights.) This is the lecture's *“reshapes the cost function surface: accelerated
 # training”* and *“prevents gradients from vanishing”*.
+
+# %% [markdown]
+# ## The network's graph
+#
+# The network with BN at initialisation, on one batch of 32, one box per block; block 0 is expanded into its
+# `Linear`, `BatchNorm1d` and `Sigmoid`. Read the norms $\|\bar g\|$ of the error on the edges from the bottom up
+# and compare them with notebook 9's graph of the same network without BN. There the error shrank several times at
+# every `Sigmoid`. Here it shrinks inside each block (at the `Sigmoid`, see block 0) and `BatchNorm1d` scales it back
+# up, so the error reaching block 0 is about as large as the one leaving the last block.
+
+# %%
+net = make(bn=True)
+xb, yb = autograd.tensor(X[tr[:32]]), autograd.tensor(y[tr[:32]])
+loss = nn.CrossEntropyLoss()(net(xb), yb)
+viz.draw_graph(loss, names=locals(), show_grad=True, expand=["0"], rankdir="TB")
 
 # %% [markdown]
 # ## Exercise 10.1 · Batch norm's backward, path by path

@@ -31,6 +31,7 @@ import numpy as np
 import matplotlib.pyplot as plt
 import autograd, nn, optim
 import nn.functional as F
+from autograd import viz
 from nn.data import load_digits
 from exercises.checks_11 import check_11_1, check_11_2   # self-checks for the exercises at the end
 
@@ -182,6 +183,20 @@ wn = {k: float(np.sqrt(sum((p.detach().numpy() ** 2).sum() for p in nets[k].para
 print(f"early stopping at epoch {e_best}: val loss {v_best:.3f} instead of {h0['val'][-1]:.3f};  "
       f"‖w‖ without / with L2: {wn['none']:.1f} / {wn['L2']:.1f}")
 assert wn["L2"] < 0.9 * wn["none"]
+
+# %% [markdown]
+# ## The dropout network's graph
+#
+# The dropout network in training mode, one box per layer, with the first `Dropout` expanded. Inside it dropout is
+# one multiplication: the input times an unnamed constant of the same shape, the mask $m/(1-p)$, new at every forward
+# pass. Its edge is dashed because a constant gets no gradient, and backward multiplies the error by the same mask,
+# so a dropped unit passes no gradient to the layers below. In `eval()` mode the `Dropout` boxes are not in the graph
+# at all: dropout is then the identity.
+
+# %%
+model = make(dropout=0.5)
+loss = loss_fn(model(Xtr), ytr)
+viz.draw_graph(loss, names=locals(), show_grad=True, expand=["2"], rankdir="TB")
 
 # %% [markdown]
 # ## Exercise 11.1 · One gradient step on the penalised loss

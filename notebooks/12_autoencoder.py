@@ -27,10 +27,12 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1"); os.environ.setdefault("OMP_N
 # %matplotlib inline
 # %config InlineBackend.figure_format = "png"
 import time
+from collections import OrderedDict
 import numpy as np
 import matplotlib.pyplot as plt
 import autograd, nn, optim
 import nn.functional as F
+from autograd import viz
 from nn.data import load_digits
 from exercises.checks_12 import check_12_1, check_12_2   # self-checks for the exercises at the end
 
@@ -47,7 +49,7 @@ Xtr, Xte = X[tr], X[te]
 autograd.manual_seed(0)
 encoder = nn.Sequential(nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 8))
 decoder = nn.Sequential(nn.Linear(8, 32), nn.ReLU(), nn.Linear(32, 64), nn.Sigmoid())
-autoencoder = nn.Sequential(encoder, decoder)
+autoencoder = nn.Sequential(OrderedDict(encoder=encoder, decoder=decoder))
 opt = optim.Adam(autoencoder.parameters(), lr=1e-2)
 mse = nn.MSELoss()
 
@@ -124,6 +126,19 @@ assert per_image.max() < baseline
 # falls steadily during training and ends far below the mean-digit baseline. Nothing in the training used the
 # labels: the code was learnt by backpropagating the reconstruction error, $\partial\,\|\hat x - x\|^2/\partial\theta$,
 # through decoder and encoder alike.
+
+# %% [markdown]
+# ## The autoencoder's graph
+#
+# The trained autoencoder on 50 test digits, one box per part, with the encoder expanded into its three layers. The
+# batch `xb` enters the graph twice: into the encoder and, as the target, into the loss. Both edges are dashed because
+# the data gets no gradient. The edge from the encoder to the decoder carries the code, 8 numbers per image, and the
+# norm of the reconstruction error's gradient that reaches it.
+
+# %%
+xb = autograd.tensor(Xte[:50])
+loss = mse(autoencoder(xb), xb)
+viz.draw_graph(loss, names=locals(), show_grad=True, expand=["encoder"], rankdir="TB")
 
 # %% [markdown]
 # ## Exercise 12.1 · Count the parameters

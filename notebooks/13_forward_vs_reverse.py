@@ -34,6 +34,7 @@ import numpy as np
 import matplotlib.pyplot as plt
 import autograd, nn, optim
 import nn.functional as F
+from autograd import viz
 from nn.data import load_digits
 from exercises.checks_13 import check_13_1, check_13_2, check_13_3   # self-checks for the exercises at the end
 
@@ -108,6 +109,22 @@ for ax, (seed, vals) in zip(axes, seeds.items()):
 fig.text(0.5, 0.01, "each arrow: its local derivative.   Since ε² = 0, (u + u̇ε)(v + v̇ε) = uv + (u̇v + uv̇)ε",
          ha="center", fontsize=8)
 plt.tight_layout(rect=(0, 0.05, 1, 1))
+
+# %% [markdown]
+# Reverse mode on the same graph, for comparison: **one** backward pass from $e$ leaves the adjoint
+# $\partial e/\partial\cdot$ on every node. Each edge carries the same local derivative as above. The adjoints
+# are $\partial e/\partial c = 2$, $\partial e/\partial d = 3$, $\partial e/\partial a = 2$ and
+# $\partial e/\partial b = 2 + 3 = 5$, summed over $b$'s two paths. Forward mode needed the two pictures above,
+# one per input, to get $\partial e/\partial a$ and $\partial e/\partial b$.
+
+# %%
+a, b = autograd.tensor(2.0, requires_grad=True), autograd.tensor(1.0, requires_grad=True)
+c = a + b
+d = b + 1
+e_ab = c * d
+e_ab.backward()
+assert (a.grad.item(), b.grad.item()) == (2.0, 5.0)
+viz.draw_graph(e_ab, names={"a": a, "b": b, "c": c, "d": d, "e": e_ab})
 
 # %% [markdown]
 # ## jvp and vjp

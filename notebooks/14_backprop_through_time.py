@@ -124,9 +124,9 @@ assert word_rate(before) < 0.2
 # `nn.RNN` is the loop of one step, `nn.RNNCell`, over time. Written out as that loop, with each step inside a
 # Module of its own (`autograd.graph_scope` tags the ops recorded inside it), the drawing shows the unrolled
 # network: three copies of the same step for the three characters of `"The"`, each predicting the next character
-# (`"he "`); time runs downwards. The parameters (left) are shared: each one has an edge into every step, and its adjoint
-# (‖∂out/∂·‖, shown in every box after `backward()`) is the sum of what the three steps send back. The state
-# $h_t$ leaves each step twice, to the step's prediction and to the next step; its adjoint adds the two.
+# (`"he "`); time runs downwards. The parameters (left) are shared: each one has an edge into every step, and its
+# adjoint (‖∂out/∂·‖, shown in every box after `backward()`) is the sum of what the three steps send back. The
+# state $h_t$ leaves each step twice, to the step's prediction and to the next step; its adjoint adds the two.
 
 # %%
 class TimeStep(nn.Module):
@@ -219,8 +219,8 @@ def val_loss(model):
 
 t0 = time.perf_counter()
 rnn_losses = train(rnn_model)              # the model sampled from above
-print(f"RNN: {len(rnn_losses)} steps in {time.perf_counter() - t0:.1f} s; validation loss {val_loss(rnn_model):.3f} nats per "
-      f"character (uniform guessing: ln {V} = {np.log(V):.2f})")
+print(f"RNN: {len(rnn_losses)} steps in {time.perf_counter() - t0:.1f} s; "
+      f"validation loss {val_loss(rnn_model):.3f} nats per character (uniform guessing: ln {V} = {np.log(V):.2f})")
 after = sample(rnn_model)
 print(after)
 print(f"words of the grammar: {word_rate(after):.0%}")
@@ -277,16 +277,17 @@ ax.set_xlabel("step"); ax.set_ylabel("training loss (nats/char)"); ax.set_ylim(0
 # 32 windows) against $t$.
 #
 # This is notebook 09's measurement with time in place of depth. There, the gradient of an early layer was a
-# product of one factor $w_j\sigma'(z_j)$ per later layer. Here
+# product of one factor $w_j\sigma'(z_j)$ per later layer. Here, by the chain rule along the states,
 #
-# $$\frac{\partial L}{\partial h_t} = \frac{\partial L}{\partial h_T}\prod_{k=t+1}^{T} \frac{\partial h_k}{\partial
-# h_{k-1}}, \qquad \frac{\partial h_k}{\partial h_{k-1}} = \operatorname{diag}(1 - h_k^2)\, W_{hh},$$
+# $$\frac{\partial L}{\partial h_t} = \frac{\partial L}{\partial h_T}\, J_T J_{T-1} \cdots J_{t+1}, \qquad
+# J_k = \frac{\partial h_k}{\partial h_{k-1}} = \operatorname{diag}(1 - h_k^2)\, W_{hh},$$
 #
 # and since the same $W_{hh}$ appears in every factor, a matrix that shrinks vectors shrinks the gradient by about
 # the same factor at every step: geometrically. At initialisation $W_{hh}\sim U(\pm 1/\sqrt{H})$ for $H$ hidden
-# units has spectral radius about $1/\sqrt 3 \approx 0.58$, and $\tanh' \le 1$ only makes it smaller. The LSTM's cell has the additive update $c_t = f_t c_{t-1} + \dots$, so
-# along the cell $\partial c_k/\partial c_{k-1} = \operatorname{diag}(f_k)$: no weight matrix and no squashing
-# derivative, and with $f\approx 1$ almost no shrinking.
+# units has spectral radius about $1/\sqrt 3 \approx 0.58$, and $\tanh' \le 1$ only makes the factor smaller.
+# The LSTM's cell has the additive update $c_t = f_t c_{t-1} + \dots$, so along the cell
+# $\partial c_k/\partial c_{k-1} = \operatorname{diag}(f_k)$: no weight matrix and no squashing derivative, and
+# with $f\approx 1$ almost no shrinking.
 
 # %%
 def state_grads(model, x, y):
@@ -333,8 +334,8 @@ assert grads["LSTM, trained"][0] / grads["LSTM, trained"][-1] > 1e3 * grads["RNN
 # %% [markdown]
 # **What you see.** At initialisation the plain RNN's gradient shrinks by a constant factor per step, about the
 # spectral radius of $W_{hh}$ — a straight line on the log scale, more than ten orders of magnitude over 59 steps —
-# while the LSTM's loses a couple: the loss at step 60 still sends a useful gradient to step 1. Nothing the RNN saw 30 characters ago can be learnt from,
-# whatever it was.
+# while the LSTM's loses a couple: the loss at step 60 still sends a useful gradient to step 1. Nothing the RNN saw
+# 30 characters ago can be learnt from, whatever it was.
 #
 # After training both decay, and that too is a lesson: the forget gates are *learnt*. On this text nothing beyond
 # a few words helps to predict the next character, and training closes some of the LSTM's forget gates. We compute

@@ -265,8 +265,6 @@ class Builder:
             key = arg_key(node, 0)
             chain.append(key)
             producer, nr = node.next_functions[0]
-        if self.shown(key) in chain:  # the node is drawn as a later tensor: the reshapes before it are not on the edge
-            folds = folds[:chain.index(self.shown(key))]
         folds.reverse()
         meta = producer.output_meta[nr] if producer is not None and getattr(producer, "output_meta", None) else None
         if producer is not None and id(producer) in self.place and self.place[id(producer)][1] is not None:
@@ -276,6 +274,8 @@ class Builder:
             if adjoint is not None:
                 lines.append(grad_text(adjoint))
             return box, lines, hot
+        if self.shown(key) in chain:  # drawn as a later tensor of the chain: the reshapes before it are not on the edge
+            folds = folds[len(folds) - chain.index(self.shown(key)):]
         a = node.args[i]
         if key in self.internal:
             return self.internal[key], folds, hot

@@ -40,7 +40,8 @@ def grad_text(g: Any, symbol: str = "ḡ") -> str:
 def op_symbol(node: Function) -> str:
     """The short name of an op: ``·`` for Mul, ``tanh`` for Tanh, ``log_softmax`` for LogSoftmax."""
     cls = type(node).__name__
-    return _SYMBOLS.get(cls) or _NAMES.get(cls) or re.sub(r"(?<!^)(?=[A-Z])", "_", cls).lower()
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", cls)  # RNNStep -> RNN_Step
+    return _SYMBOLS.get(cls) or _NAMES.get(cls) or words.lower()
 
 
 def _pair(p: Any) -> str:

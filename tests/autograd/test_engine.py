@@ -298,9 +298,9 @@ def test_detect_anomaly_names_the_op_in_forward_and_backward():
 def test_shape_errors_name_the_op_and_shapes():
     with pytest.raises(RuntimeError, match=r"matmul: shapes \(2, 3\) and \(4, 5\) are not aligned"):
         ag.ones(2, 3) @ ag.ones(4, 5)
-    with pytest.raises(ValueError, match=r"add: shapes \(2, 3\) and \(4,\) cannot be broadcast"):
+    with pytest.raises(RuntimeError, match=r"add: shapes \(2, 3\) and \(4,\) cannot be broadcast"):
         ag.ones(2, 3) + ag.ones(4)
-    with pytest.raises(ValueError, match="reshape: shape"):
+    with pytest.raises(RuntimeError, match="reshape: shape"):
         ag.ones(2, 3).reshape(4, 2)
 
 

@@ -159,3 +159,14 @@ def test_sequential_of_named_layers():
     model = nn.Sequential(collections.OrderedDict(conv=nn.Conv2d(1, 1, 2), act=nn.Tanh()))
     y = model(autograd.randn(1, 1, 3, 3)).sum()
     assert {"m_conv", "m_act"} <= set(texts(viz.draw_graph(y), "node"))
+
+
+def test_class_names_with_acronyms_read_as_words():
+    import nn
+    from autograd.viz.labels import op_symbol
+
+    out, _ = nn.RNN(2, 3)(autograd.ones(4, 1, 2, requires_grad=True))
+    node = out.grad_fn
+    while node is not None and "RNN" not in type(node).__name__:
+        node = next((f for f, _ in node.next_functions if f is not None), None)
+    assert node is not None and op_symbol(node).startswith("rnn_")
