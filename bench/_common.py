@@ -42,12 +42,13 @@ def steady_heap() -> None:
         mallopt(m_trim_threshold, 256 << 20)
 
 
-def timed(fns: dict[str, Callable[[], object]], repeat: int, warmup: int, block: int = 1) -> dict[str, float]:
+def timed(fns: dict[str, Callable[[], object]], repeat: int, warmup: int, block: int = 1,
+          setup: dict[str, Callable[[], None]] | None = None) -> dict[str, float]:
     """Median seconds per call of each function, measured alternately in this process (see ``interleaved``)."""
     steady_heap()
     gc.collect()
     gc.freeze()
     try:
-        return interleaved(fns, repeat=repeat, warmup=warmup, block=block)
+        return interleaved(fns, repeat=repeat, warmup=warmup, block=block, setup=setup)
     finally:
         gc.unfreeze()

@@ -23,7 +23,8 @@ def median_time(fn: Callable[[], object], repeat: int = 7, warmup: int = 2) -> f
 
 
 def interleaved(fns: dict[str, Callable[[], object]], repeat: int = 7, warmup: int = 2,
-                collect_garbage: bool = True, block: int = 1) -> dict[str, float]:
+                collect_garbage: bool = True, block: int = 1,
+                setup: dict[str, Callable[[], None]] | None = None) -> dict[str, float]:
     """Median times of several functions over ``repeat`` calls each, measured alternately so that drifts in machine
     load hit all: each function in turn makes ``block`` consecutive calls, the order of the turns shuffled (seeded)
     every round, so each function follows each of the others about equally often.
@@ -34,9 +35,14 @@ def interleaved(fns: dict[str, Callable[[], object]], repeat: int = 7, warmup: i
     each turn paying for the switch. With ``block`` = 1 every call follows another library's or its own at random.
 
     Before each timed call, garbage left by the previous one (of either library) is collected, untimed: otherwise
-    one library's unreachable cycles would be scanned during the other's run."""
+    one library's unreachable cycles would be scanned during the other's run.
+
+    ``setup[name]()``, if given, runs untimed before each turn of that function (and before its warm-up): e.g. the
+    thread settings it is to run under."""
+    prepare = setup or {}
     for _ in range(warmup):
-        for fn in fns.values():
+        for k, fn in fns.items():
+            prepare.get(k, _nothing)()
             fn()
     times: dict[str, list[float]] = {k: [] for k in fns}
     order = list(fns.items())
@@ -44,6 +50,7 @@ def interleaved(fns: dict[str, Callable[[], object]], repeat: int = 7, warmup: i
     for _ in range(math.ceil(repeat / block)):
         shuffle(order)
         for k, fn in order:
+            prepare.get(k, _nothing)()
             for _ in range(block):
                 if collect_garbage:
                     gc.collect()
@@ -51,6 +58,10 @@ def interleaved(fns: dict[str, Callable[[], object]], repeat: int = 7, warmup: i
                 fn()
                 times[k].append(time.perf_counter() - t0)
     return {k: statistics.median(v) for k, v in times.items()}
+
+
+def _nothing() -> None:
+    pass
 
 
 def row(workload: str, ours: float, base: float | None, baseline: str) -> str:

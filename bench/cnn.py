@@ -1,30 +1,27 @@
-"""A LeNet-style CNN training step in pathgrad against PyTorch on the CPU, both single-threaded.
+"""A LeNet-style CNN training step in pathgrad against PyTorch on the CPU, each at its default thread count and on
+one thread.
 
 Conv2d(1,8,3)-ReLU-MaxPool2d(2)-Conv2d(8,16,3)-ReLU-MaxPool2d(2)-Flatten-Linear(400,10), batch 64 of 1×28×28:
-forward, cross-entropy, backward, and a plain SGD update (p -= lr·grad under no_grad). The two frameworks are timed
-alternately in one process (``_common.timed``, as in ``run.py``); the figure is the median step time, and the ratio
-pathgrad / torch.
+forward, cross-entropy, backward, and a plain SGD update (p -= lr·grad under no_grad). Both frameworks, in both thread
+settings (``_threads``), are timed alternately in one process (``_common.timed``, as in ``run.py``); the figures are
+median step times, and the ratios pathgrad / torch at the defaults (the headline) and on one thread.
 
-    python bench/cnn.py [--repeat 200] [--profile]
+    python bench/cnn.py [--repeat 200] [--profile] [--json]
 """
 
 from __future__ import annotations
 
-import os
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
 
-# One BLAS / OpenMP thread for both numpy and torch, set before either is imported.
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_var] = "1"
-
-import argparse  # noqa: E402
-import sys  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import numpy as np  # noqa: E402
+import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _common import STEP_BLOCK, timed  # noqa: E402
+from _threads import THREADS, both  # noqa: E402
 
 import autograd  # noqa: E402
 import nn  # noqa: E402
@@ -60,7 +57,6 @@ def torch_step(x: np.ndarray, y: np.ndarray) -> Callable[[], None] | None:
         import torch
     except ImportError:
         return None
-    torch.set_num_threads(1)
     torch.manual_seed(0)
     model, loss_fn = lenet(torch.nn), torch.nn.CrossEntropyLoss()
     params = list(model.parameters())
@@ -78,19 +74,37 @@ def torch_step(x: np.ndarray, y: np.ndarray) -> Callable[[], None] | None:
     return step
 
 
+def data() -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(0)
+    return rng.standard_normal((BATCH, 1, 28, 28)).astype(np.float32), rng.integers(0, 10, BATCH).astype(np.int64)
+
+
+def timings(repeat: int = 200) -> dict[str, float]:
+    """Median seconds per step: "pathgrad", "torch" (when installed) at the default thread counts, and each again
+    as "<name> 1T" on one thread."""
+    x, y = data()
+    fns = {"pathgrad": pathgrad_step(x, y)}
+    base = torch_step(x, y)
+    if base is not None:
+        fns["torch"] = base
+    fns, setup = both(fns)
+    return timed(fns, repeat=repeat, warmup=10, block=STEP_BLOCK, setup=setup)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=200)
     ap.add_argument("--profile", action="store_true", help="cProfile pathgrad's step instead of timing")
+    ap.add_argument("--json", action="store_true", help="print only the timings, as JSON (for run.py)")
     args = ap.parse_args()
-    rng = np.random.default_rng(0)
-    x = rng.standard_normal((BATCH, 1, 28, 28)).astype(np.float32)
-    y = rng.integers(0, 10, BATCH).astype(np.int64)
-    ours = pathgrad_step(x, y)
+    if args.json:
+        print(json.dumps(timings(args.repeat)))
+        return
     if args.profile:
         import cProfile
         import pstats
 
+        ours = pathgrad_step(*data())
         for _ in range(10):
             ours()
         with cProfile.Profile() as prof:
@@ -98,17 +112,13 @@ def main() -> None:
                 ours()
         pstats.Stats(prof).sort_stats("tottime").print_stats(25)
         return
-    fns = {"pathgrad": ours}
-    base = torch_step(x, y)
-    if base is not None:
-        fns["torch"] = base
-    t = timed(fns, repeat=args.repeat, warmup=10, block=STEP_BLOCK)
-    print("workload, pathgrad ms, baseline ms, ratio")
-    name = f"lenet train step (batch {BATCH}, 1 thread)"
-    if base is None:
-        print(f"{name}, {t['pathgrad'] * 1e3:.3f}, torch not installed, -")
-    else:
-        print(f"{name}, {t['pathgrad'] * 1e3:.3f}, {t['torch'] * 1e3:.3f}, {t['pathgrad'] / t['torch']:.2f}")
+    t = timings(args.repeat)
+    print(THREADS.describe())
+    print("workload, threads, pathgrad ms, torch ms, ratio")
+    for label, suffix in (("default", ""), ("1 thread", " 1T")):
+        ours, theirs = t[f"pathgrad{suffix}"], t.get(f"torch{suffix}")
+        base = "torch not installed, -" if theirs is None else f"{theirs * 1e3:.3f}, {ours / theirs:.2f}"
+        print(f"lenet train step (batch {BATCH}), {label}, {ours * 1e3:.3f}, {base}")
 
 
 if __name__ == "__main__":

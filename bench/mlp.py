@@ -3,31 +3,27 @@
 pathgrad (nn.Linear / nn.ReLU, nn.functional.cross_entropy, optim.SGD) against a hand-written NumPy MLP doing the
 same math (forward, log-softmax cross-entropy, the backward by hand, W -= lr·dW), and against PyTorch on the CPU when
 it is installed. All three start from the same weights; the step times are medians over many repetitions, measured
-alternately in one process, single-threaded. Also: the peak memory of one step (tracemalloc, which sees NumPy's
-allocations) for pathgrad against the NumPy baseline, and a check that parameters, gradients and loss stay float32.
+alternately in one process, each library at its default thread count and again on one thread (``_threads``).
+Also: the peak memory of one step (tracemalloc, which sees NumPy's allocations) for pathgrad against the NumPy
+baseline, and a check that parameters, gradients and loss stay float32.
 
     python bench/mlp.py [--repeat 200] [--profile] [--json]
 """
 
 from __future__ import annotations
 
-import os
+import argparse
+import json
+import sys
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
 
-# One BLAS / OpenMP thread for every library, set before numpy or torch is imported.
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_var] = "1"
-
-import argparse  # noqa: E402
-import json  # noqa: E402
-import sys  # noqa: E402
-import tracemalloc  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import numpy as np  # noqa: E402
+import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _common import STEP_BLOCK, timed  # noqa: E402
+from _threads import THREADS, both  # noqa: E402
 from _timing import row  # noqa: E402
 
 import autograd  # noqa: E402
@@ -122,7 +118,6 @@ def numpy_step(x: np.ndarray, y: np.ndarray, params: list[tuple[np.ndarray, np.n
 def torch_model(params: list[tuple[np.ndarray, np.ndarray]]):
     import torch
 
-    torch.set_num_threads(1)
     layers: list = []
     for i, (w, b) in enumerate(params):
         lin = torch.nn.Linear(w.shape[1], w.shape[0])
@@ -199,7 +194,8 @@ def peak_memory(step: Callable[[], object]) -> int:
 
 
 def timings(repeat: int = 200, warmup: int = 10) -> dict[str, float]:
-    """Median seconds per step: "pathgrad", "numpy" and (when installed) "torch", measured alternately."""
+    """Median seconds per step: "pathgrad", "numpy" and (when installed) "torch" at the default thread counts, and
+    each again as "<name> 1T" on one thread, measured alternately."""
     x, y = data()
     model = pathgrad_model()
     params = weights(model)
@@ -207,14 +203,17 @@ def timings(repeat: int = 200, warmup: int = 10) -> dict[str, float]:
     t_step = torch_step(x, y, params)
     if t_step is not None:
         fns["torch"] = t_step
-    return timed(fns, repeat=repeat, warmup=warmup, block=STEP_BLOCK)
+    fns, setup = both(fns)
+    return timed(fns, repeat=repeat, warmup=warmup, block=STEP_BLOCK, setup=setup)
 
 
 def measure(repeat: int = 200, warmup: int = 10) -> list[tuple[str, float, float | None, str]]:
-    """Rows (workload, pathgrad s, baseline s, baseline name): vs hand-written NumPy, and vs torch."""
+    """Rows (workload, pathgrad s, baseline s, baseline name): vs hand-written NumPy, and vs torch, at the default
+    thread counts and on one thread."""
     t = timings(repeat, warmup)
-    return [(NAME, t["pathgrad"], t["numpy"], "numpy (by hand)"),
-            (NAME, t["pathgrad"], t.get("torch"), "torch CPU")]
+    return [(f"{NAME}{label}", t[f"pathgrad{k}"], t.get(f"{base}{k}"), name)
+            for k, label in (("", ""), (" 1T", ", 1 thread")) for base, name in (("numpy", "numpy (by hand)"),
+                                                                                  ("torch", "torch CPU"))]
 
 
 def memory() -> tuple[int, int]:
@@ -247,6 +246,7 @@ def main() -> None:
                 step()
         pstats.Stats(prof).sort_stats("tottime").print_stats(25)
         return
+    print(THREADS.describe())
     diff = check_same_math(x, y)
     bad = check_float32(x, y)
     print(f"same math as the NumPy baseline: max |ΔW| after one step {diff:.1e}; "

@@ -2,29 +2,25 @@
 
 pathgrad (nn.Linear / nn.ReLU, cross-entropy, optim.Adam) against PyTorch on the CPU (the target: ≤ 0.5 of torch's
 time) and against a hand-written NumPy forward/backward/Adam with the same math. All start from the same weights;
-medians of alternating runs in one process, single-threaded.
+medians of alternating runs in one process, each library at its default thread count and again on one thread.
 
     python bench/small_adam.py [--repeat 2000] [--profile]
 """
 
 from __future__ import annotations
 
-import os
+import argparse
+import math
+import sys
+from collections.abc import Callable
+from pathlib import Path
 
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_var] = "1"
-
-import argparse  # noqa: E402
-import math  # noqa: E402
-import sys  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import numpy as np  # noqa: E402
+import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 import mlp  # noqa: E402
 from _common import STEP_BLOCK, timed  # noqa: E402
+from _threads import THREADS, both  # noqa: E402
 from _timing import row  # noqa: E402
 
 import optim  # noqa: E402
@@ -69,9 +65,17 @@ def fns() -> dict[str, Callable[[], object]]:
     return out
 
 
+def timings(repeat: int = 2000, warmup: int = 50) -> dict[str, float]:
+    """Median seconds per step of each library at its default thread count, and as "<name> 1T" on one thread."""
+    f, setup = both(fns())
+    return timed(f, repeat=repeat, warmup=warmup, block=STEP_BLOCK, setup=setup)
+
+
 def measure(repeat: int = 2000, warmup: int = 50) -> list[tuple[str, float, float | None, str]]:
-    t = timed(fns(), repeat=repeat, warmup=warmup, block=STEP_BLOCK)
-    return [(NAME, t["pathgrad"], t.get("torch"), "torch CPU"), (NAME, t["pathgrad"], t["numpy"], "numpy (by hand)")]
+    t = timings(repeat, warmup)
+    return [(f"{NAME}{label}", t[f"pathgrad{k}"], t.get(f"{base}{k}"), name)
+            for k, label in (("", ""), (" 1T", ", 1 thread")) for base, name in (("torch", "torch CPU"),
+                                                                                  ("numpy", "numpy (by hand)"))]
 
 
 def main() -> None:
@@ -91,6 +95,7 @@ def main() -> None:
                 step()
         pstats.Stats(prof).sort_stats("tottime").print_stats(30)
         return
+    print(THREADS.describe())
     f = fns()
     losses = {k: float(fn().item()) for k, fn in f.items()}  # first step, same weights: the same loss everywhere
     print("first-step loss: " + ", ".join(f"{k} {v:.6f}" for k, v in losses.items()))

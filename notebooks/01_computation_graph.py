@@ -42,7 +42,7 @@ from exercises.checks_01 import check_1_1, check_1_2   # self-checks for the exe
 # ## Forward pass
 #
 # Every operation on a tensor with `requires_grad=True` records itself in the graph. Giving the tensors names
-# makes the drawing read like the lecture's figure.
+# (`.name`) makes the drawing and the path listings below read like the lecture's figure.
 
 # %%
 a = autograd.tensor(2.0, requires_grad=True); a.name = "a"
@@ -85,10 +85,16 @@ print("de/da =", a.grad.item(), "  de/db =", b.grad.item())
 assert a.grad.item() == 2 and b.grad.item() == 5         # lecture 003: e_a(2,1) = 2, e_b(2,1) = 5
 
 # %% [markdown]
-# After `backward()` the drawing also shows each leaf's gradient:
+# After `backward()` the drawing shows the adjoint $\partial e/\partial n$ of **every** node $n$, not only the
+# leaves' `.grad`: $\partial e/\partial c = 2$ and $\partial e/\partial d = 3$ too (the drawing computes them from
+# the graph; `backward()` keeps nothing for them). `names=locals()` calls each box by the variable that holds it.
+# Look at $b$: its adjoint is the sum over its two outgoing edges of local derivative × the adjoint at the edge's
+# head, $1 \cdot 2 + 1 \cdot 3 = 5$ — the lecture's figure.
 
 # %%
-viz.draw_graph(e)
+final = list(viz.backward_steps(e))[-1]          # the same reverse sweep, for the numbers in the drawing
+assert [final.adjoint(t).item() for t in (e, c, d, b, a)] == [1, 2, 3, 5, 2]
+viz.draw_graph(e, names=locals())
 
 # %% [markdown]
 # ## The chain rule as a sum over paths
@@ -111,11 +117,20 @@ assert [p.value for p in viz.paths(e, a)] == [2.0]
 # the *adjoint* $\bar{x} = \partial e/\partial x$ times the local derivative. `viz.backward_steps` shows the
 # sweep: $\bar e = 1$ becomes $(\bar c, \bar d) = (2, 3)$; then $d = b + 1$ passes $3$ to $b$ and $c = a + b$
 # passes $2$ to each of $a$ and $b$ — so $\bar b = 3 + 2 = 5$.
+#
+# `viz.step_through` replays the sweep one op at a time (a slider in Jupyter with ipywidgets installed, else a
+# strip of pictures, as here and on GitHub). In each picture the gold op is the one whose backward runs, green ops
+# are done, its input edges read *local derivative × ē = what flows back*, and every box shows its adjoint so far.
+# What accumulates: step 1 fills $\bar c = 2$ and $\bar d = 3$; step 2 adds $1 \times 3$ to $\bar b$, which is now
+# 3; step 3 adds $1 \times 2$ to $\bar a$ and another $1 \times 2$ to $\bar b$, which reads $3 + 2 = 5$ — the only
+# box that receives two contributions, because $b$ is the only node with two outgoing edges.
 
 # %%
-for step in viz.backward_steps(e):
+steps = list(viz.backward_steps(e))
+for step in steps:
     print(step)
-viz.draw_graph(e, number_backward=True)
+assert [s.adjoint(b).item() for s in steps if s.adjoint(b) is not None] == [3, 5]   # b's adjoint: 3, then 3 + 2
+viz.step_through(e, locals())
 
 # %% [markdown]
 # ## Path factorisation
@@ -128,7 +143,9 @@ viz.draw_graph(e, number_backward=True)
 #
 # but the sum factorises: $\frac{\partial Z}{\partial X} = (\alpha + \beta + \gamma)(\delta + \epsilon + \zeta)$.
 # Backprop computes the factorised form — at $Y$ it adds the three incoming contributions once, then moves on.
-# With $\alpha..\zeta = 1..6$: $(1 + 2 + 3)(4 + 5 + 6) = 90$.
+# With $\alpha..\zeta = 1..6$: $(1 + 2 + 3)(4 + 5 + 6) = 90$. In the drawing (top to bottom) look at $Y$'s box:
+# $\partial Z/\partial Y = 4 + 5 + 6 = 15$ is computed once, and each of $X$'s three edges multiplies it by its own
+# $\alpha$, $\beta$ or $\gamma$.
 
 # %%
 alpha, beta, gamma, delta, epsilon, zeta = 1.0, 2.0, 3.0, 4.0, 5.0, 6.0
@@ -141,7 +158,7 @@ ps = viz.paths(Z, X)
 print(len(ps), "paths, sum =", sum(p.value for p in ps), "  X.grad =", X.grad.item())
 assert len(ps) == 9
 assert sum(p.value for p in ps) == (alpha + beta + gamma) * (delta + epsilon + zeta) == X.grad.item() == 90
-viz.draw_graph(Z, show_grad=False)
+viz.draw_graph(Z, rankdir="TB")
 
 # %% [markdown]
 # ## Why the factorisation matters: paths explode, edges do not

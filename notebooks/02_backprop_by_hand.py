@@ -84,6 +84,10 @@ print("eps   =", eps.round(4))
 # $\varepsilon$ — it only applies each operation's local derivative — yet it must land on the same numbers.
 # `retain_grad()` keeps the gradients of the intermediate tensors $s$ and $r$, which *are* $\delta$ and
 # $\varepsilon$.
+#
+# The drawing (read it top to bottom) shows the same: every box carries its adjoint, $\partial L/\partial s = \delta$
+# on $s$ and $\lVert\partial L/\partial r\rVert = \lVert\varepsilon\rVert$ on $r$ (a vector shows its norm). The
+# unnamed boxes are results the code never named, such as $\tanh(r)$ before the bias unit $u_0 = 1$ is prepended.
 
 # %%
 xt = autograd.tensor(x)
@@ -101,7 +105,7 @@ assert np.allclose(rt.grad.numpy(), eps)            # ε_j = ∂L/∂r_j
 assert np.allclose(wt.grad.numpy(), dL_dw)          # ∂L/∂w_j = δ u_j
 assert np.allclose(Vt.grad.numpy(), dL_dV)          # ∂L/∂v_ij = ε_j x_i
 print("engine and hand derivation agree: δ, ε, ∂L/∂w, ∂L/∂V")
-viz.draw_graph(Lt)
+viz.draw_graph(Lt, rankdir="TB")
 
 
 # %% [markdown]
@@ -120,6 +124,49 @@ for i in range(V.shape[0]):
         fd[i, j] = (loss_of(Vp, w) - loss_of(Vm, w)) / (2 * h)
 print("max |hand - finite difference| =", np.abs(fd - dL_dV).max())
 assert np.allclose(fd, dL_dV, atol=1e-8)
+
+
+# %% [markdown]
+# ## Backward one step at a time
+#
+# The engine found $\delta$ and $\varepsilon$ without knowing them. To watch how, shrink the network to one input
+# $x$, one hidden unit $u = \tanh(r)$ with $r = v x$, and the output $z = w u$ (no biases), with
+# $L = \tfrac12 (z - y)^2$. The lecture's equations by hand: $\delta = z - y$, $\partial L/\partial w = \delta u$,
+# $\varepsilon = \delta\, w\, g'(r)$ and $\partial L/\partial v = \varepsilon x$.
+
+# %%
+x = autograd.tensor(0.5)
+y = 1.0
+v = autograd.tensor(1.0, requires_grad=True)
+w = autograd.tensor(2.0, requires_grad=True)
+r = v * x
+u = r.tanh()
+z = w * u
+err = z - y
+L = 0.5 * err ** 2
+L.backward()
+
+delta = z.item() - y                                  # δ = z - y
+eps = delta * w.item() * g_prime(r.item())            # ε = δ w g'(r)
+print(f"by hand:    δ = {delta:.4f}, dL/dw = δu = {delta * u.item():.4f}, ε = {eps:.4f}, dL/dv = εx = "
+      f"{eps * x.item():.4f}")
+print(f"backward(): dL/dw = {w.grad.item():.4f}, dL/dv = {v.grad.item():.4f}")
+assert np.isclose(w.grad.item(), delta * u.item()) and np.isclose(v.grad.item(), eps * x.item())
+
+# %% [markdown]
+# Now the step-through of `L.backward()` (top to bottom in each picture; the gold op is the one whose backward
+# runs). At every step the op's output adjoint $\bar e$ is already complete — each op that uses the output ran
+# before it — and the op adds *local derivative × ē* into each input's adjoint. Each tensor here feeds one op, so
+# each adjoint receives a single term: steps 1–3 turn $\bar L = 1$ into $\partial L/\partial z = \delta$ (the
+# lecture's error at the output); step 4 sends $u \cdot \delta$ to $w$ and $w \cdot \delta$ to $u$; step 5 multiplies by
+# $g'(r) = 1 - u^2$, giving $\varepsilon = \partial L/\partial r$; step 6 sends $x \cdot \varepsilon$ to $v$. These are
+# the hand-derived numbers above, in the same order.
+
+# %%
+steps = list(viz.backward_steps(L))
+assert np.isclose(steps[2].adjoint(z).item(), delta)      # after step 3: ∂L/∂z = δ
+assert np.isclose(steps[4].adjoint(r).item(), eps)        # after step 5: ∂L/∂r = ε
+viz.step_through(L, locals(), rankdir="TB")
 
 
 # %% [markdown]

@@ -212,13 +212,19 @@ assert max(widths) == 2 ** m
 # The step function is flat everywhere except at 0, so its derivative is 0 wherever it exists: every gradient
 # that flows back through a step unit is zero. (The lecture's activation table in notebook 5 lists its gradient
 # as "0, N/A at 0".) That is why trained networks use smooth units such as sigmoid or tanh instead.
+#
+# The drawing of the OR unit on the four inputs (top to bottom) shows where the signal dies: each of the four
+# outputs has adjoint 1 ($\lVert\partial L/\partial \mathrm{out}\rVert = 2$), but every box above the step has
+# adjoint 0, so nothing reaches $W$.
 
 # %%
 W = autograd.tensor([[1.], [1.]], requires_grad=True)
 out = autograd.step(X @ W - 0.5)
-out.sum().backward()
+L = out.sum()
+L.backward()
 print("gradient through a step unit:", W.grad.numpy().ravel())
 assert np.all(W.grad.numpy() == 0)
+viz.draw_graph(L, names=locals(), rankdir="TB")
 
 # %% [markdown]
 # ## Universal approximation

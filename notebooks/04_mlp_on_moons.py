@@ -97,15 +97,20 @@ model = MLP(2, [8, 8, 1])
 print(len(model.parameters()), "parameters, each its own scalar tensor")
 
 # %% [markdown]
-# One neuron applied to one point is already a graph of a dozen nodes; `draw_graph` shows it with every local
-# derivative on its edge:
+# One neuron applied to one point is already a graph of a dozen nodes; `draw_graph` shows it (top to bottom) with
+# every local derivative on its edge and, after `out.backward()`, every node's adjoint. Look at the weights: each
+# one's adjoint is its input times $\tanh' = 1 - \mathrm{out}^2$, the factor every path from a weight to the
+# output passes through.
 
 # %%
 n0 = model.layers[0].neurons[0]
 for i, wi in enumerate(n0.w): wi.name = f"w{i}"
 n0.b.name = "b"
-out = n0([scalar(X[0, 0]), scalar(X[0, 1])])
-viz.draw_graph(out, show_grad=False)
+x0, x1 = scalar(X[0, 0]), scalar(X[0, 1])
+out = n0([x0, x1])
+out.backward()
+assert np.isclose(n0.w[0].grad.item(), x0.item() * (1 - out.item() ** 2))
+viz.draw_graph(out, names=locals(), rankdir="TB")
 
 # %% [markdown]
 # ## Training: hinge loss + L2, mini-batch SGD
@@ -229,6 +234,23 @@ plot_boundary(lambda G: tensor_forward(Ws, bs, autograd.tensor(G, dtype=autograd
               f"scalar graph (acc {acc_scalar:.2f})", axes[0])
 plot_boundary(net_scores, f"nn.Sequential + Adam (acc {acc_tensor:.2f})", axes[1])
 plt.tight_layout(); plt.show()
+
+# %% [markdown]
+# ## The model's graph
+#
+# The trained network's graph for one more full-batch loss, top to bottom. A model's graph is drawn one box per
+# layer of the `nn.Sequential`, with the shape of what flows between layers and the norm of its adjoint on each
+# edge; `expand=["0"]` opens the first layer. Look inside it: the 16 weights and 8 biases that were separate scalar
+# tensors in the micrograd-style network are two tensors, `0.weight` of shape (8, 2) and `0.bias`, and the whole
+# layer is one `linear` op — which is why this graph has a handful of nodes where the scalar one had hundreds.
+
+# %%
+scores = net(Xf).reshape(-1)
+hinge = (1 - yf * scores).relu()
+loss = hinge.mean()
+opt.zero_grad()
+loss.backward()
+viz.draw_graph(loss, names=locals(), expand=["0"], rankdir="TB")
 
 # %% [markdown]
 # ## Exercise 4.1 · Count the parameters

@@ -195,6 +195,23 @@ for name, (hand, lib) in checks.items():
     assert np.allclose(hand, lib, rtol=1e-6, atol=1e-8), name
 
 # %% [markdown]
+# ## The ravine's gradient, drawn
+#
+# Why the ravine is hard, in the graph of $C$ at the start $(-8, 1.5)$ (top to bottom, each edge with its local
+# derivative, each box with its adjoint): $w_1$ is five times further from the minimum than $w_2$, yet its
+# adjoint $\partial C/\partial w_1 = -0.16$ is about twenty times *smaller* than $\partial C/\partial w_2 = 3$. The
+# negative gradient points almost straight across the valley, and a learning rate small enough for the steep
+# $w_2$ direction barely moves $w_1$.
+
+# %%
+w = autograd.tensor(start, dtype=autograd.float64, requires_grad=True)
+w1, w2 = w[0], w[1]
+C = 0.01 * w1 ** 2 + w2 ** 2                      # the ravine, with its two coordinates named
+C.backward()
+assert np.allclose(w.grad.numpy(), ravine_grad(start)) and np.allclose(w.grad.numpy(), [-0.16, 3.0])
+viz.draw_graph(C, names=locals(), rankdir="TB")
+
+# %% [markdown]
 # ## Nesterov's look-ahead (lecture 004)
 #
 # Momentum's step is $\alpha\mathbf v - \epsilon\nabla C(\mathbf w)$: the velocity carries $\mathbf w$ on by

@@ -63,6 +63,21 @@ v = autograd.tensor([1.0, -2.0], dtype=autograd.float64)
 assert np.allclose(hvp(rosenbrock, w0, v)[1].numpy(), H_exact @ v.numpy())
 
 # %% [markdown]
+# How differentiating backward works, on $y = x^3$ at $x = 2$: `autograd.grad(..., create_graph=True)` records the
+# backward pass itself as a graph, so the gradient $\mathrm dy/\mathrm dx = 3x^2 = 12$ is a tensor with a history.
+# In its drawing (top to bottom) the ops are those of the power rule — $x^2$, times 3, times the seed
+# $\partial y/\partial y = 1$ (the unnamed box holding 1) — and backward through *them* leaves
+# $\partial(\mathrm dy/\mathrm dx)/\partial x = 6x = 12$ on $x$'s box: the second derivative.
+
+# %%
+x = autograd.tensor(2.0, dtype=autograd.float64, requires_grad=True)
+y = x ** 3
+(dy_dx,) = autograd.grad(y, x, create_graph=True)
+dy_dx.backward()
+assert dy_dx.item() == 12 and x.grad.item() == 12               # 3x² and 6x at x = 2
+viz.draw_graph(dy_dx, names=locals(), rankdir="TB")
+
+# %% [markdown]
 # The second-order Taylor model of lecture 004, eq. (12), is accurate to third order: halving the step
 # divides its error by about 8.
 

@@ -182,21 +182,21 @@ ell = x_hat3[0]
 names = {"x": x3, "μ": mu3, "σ²": var3, "σ": sigma3, "x̂": x_hat3, "ℓ": ell}
 print(f"μ = {mu3.item():.4g},  σ² = {var3.item():.4g},  σ = {sigma3.item():.4g},  ℓ = x̂₁ = {ell.item():.4g}")
 ell.backward()
-received = []                      # (step, op, input, what the step adds to that input's adjoint)
+received = {"x": [], "μ": []}        # input -> [(step, what that step adds to its adjoint)]
 for step in viz.backward_steps(ell):
     for a, g in zip(step.node.args, step.grad_inputs):
         if g is not None and (a is x3 or a is mu3):
-            received.append((step.index + 1, viz.op_label(step.node), "x" if a is x3 else "μ", g))
-            print(f"step {step.index + 1}, backward of {viz.op_label(step.node):4s}: ∂ℓ/∂{received[-1][2]} += {g}")
+            name = "x" if a is x3 else "μ"
+            received[name].append((step.index + 1, g))
+            print(f"step {step.index + 1}, backward of {viz.op_label(step.node):4s}: ∂ℓ/∂{name} += {np.round(g, 4)}")
 m3, s3, d3 = 3, sigma3.item(), x3.detach().numpy() - mu3.item()
 paths = {"direct": np.eye(3)[0] / s3,                       # x_1 → x̂_1
          "through σ²": -d3[0] * d3 / (m3 * s3 ** 3),          # x_i → σ² → x̂_1
          "through μ": np.full(3, -1 / (m3 * s3))}             # x_i → μ → x̂_1
-to_x = [g for _, _, name, g in received if name == "x"]
-assert len(to_x) == 3 and all(np.allclose(g, p) for g, p in zip(to_x, paths.values()))
-assert np.allclose(sum(to_x), x3.grad.numpy())
-to_mu = [g for _, _, name, g in received if name == "μ"]
-assert len(to_mu) == 2 and np.isclose(to_mu[0], -1 / s3) and to_mu[1] == 0
+assert [k for k, _ in received["x"]] == [3, 7, 8] and [k for k, _ in received["μ"]] == [3, 7]
+assert all(np.allclose(g, p) for (_, g), p in zip(received["x"], paths.values()))
+assert np.allclose(sum(g for _, g in received["x"]), x3.grad.numpy())
+assert np.isclose(received["μ"][0][1], -1 / s3) and received["μ"][1][1] == 0
 print("∂ℓ/∂x = direct + through σ² + through μ =", x3.grad.numpy())
 viz.step_through(ell, names, rankdir="TB", show_data=False)
 

@@ -22,8 +22,8 @@ class StepThrough(widgets.VBox):
     """
 
     def __init__(self, root: Tensor, names: Mapping[Any, Any] | None, steps: list[BackwardStep],
-                 options: dict) -> None:
-        self.steps = steps
+                 options: dict, columns: int | None = None, scale: float = 0.8) -> None:
+        self.steps, self.strip_layout = steps, (columns, scale)
         self._draw = lambda step: draw_graph(root, names, highlight=step, **options).pipe(
             format="svg", quiet=True).decode("utf-8")
         self._pictures: dict[int, str] = {}
@@ -57,8 +57,11 @@ class StepThrough(widgets.VBox):
         if self.slider.value != k:
             self.slider.value = k
 
-    def strip(self, columns: int | None = None, scale: float = 0.8) -> StepStrip:
-        return StepStrip(self.steps, [self.picture_of(k) for k in range(len(self.steps))], columns, scale)
+    def strip(self, columns: int | None = None, scale: float | None = None) -> StepStrip:
+        """The static strip (``step_strip``'s picture), laid out as given here or as ``step_through`` was asked."""
+        columns = self.strip_layout[0] if columns is None else columns
+        return StepStrip(self.steps, [self.picture_of(k) for k in range(len(self.steps))], columns,
+                         self.strip_layout[1] if scale is None else scale)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict | None:
         bundle = super()._repr_mimebundle_(**kwargs)

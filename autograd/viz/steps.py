@@ -100,8 +100,9 @@ def step_through(root: Tensor, names: Mapping[Any, Any] | None = None, **options
     except ImportError:  # ipywidgets is an optional extra
         return step_strip(root, names, **options)
 
+    layout = {k: options.pop(k) for k in ("columns", "scale") if k in options}  # the strip's, not draw_graph's
     steps = frames(root, options.get("module"), options.get("collapse_modules", True), tuple(options.get("expand", ())))
-    return StepThrough(root, names, steps, options)
+    return StepThrough(root, names, steps, options, **layout)
 
 
 def _size(svg: str) -> tuple[float, float]:

@@ -118,6 +118,8 @@ def test_step_through_widget_when_ipywidgets_is_installed():
     assert "step 3" in w.caption.value and "∂e/∂b = 3 + 2 = 5" in w.picture.value
     bundle = w._repr_mimebundle_()
     assert "∂e/∂b = 3 + 2 = 5" in bundle["image/svg+xml"]  # the static strip, for GitHub and nbconvert
+    laid_out = viz.step_through(v["e"], v, columns=1, scale=0.5)  # the strip's options, with or without widgets
+    assert laid_out.strip().svg == viz.step_strip(v["e"], v, columns=1, scale=0.5).svg
 
 
 def test_reprs_are_readable():
