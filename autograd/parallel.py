@@ -3,24 +3,33 @@
 ``set_num_threads(n)`` / ``get_num_threads()`` as torch's (default: the cores this process may run on, or the
 environment variable ``PATHGRAD_NUM_THREADS``). A kernel that pays for it (a convolution's im2col, GEMMs and col2im,
 pooling, batch norm: NumPy releases the GIL in copies, ufuncs and BLAS calls) hands ``parallel_for`` a function of a
-slice of the batch; the slices run on a small pool of worker threads, the calling thread taking the first, and write
-disjoint parts of a preallocated result. Each slice's arithmetic is the same whatever the thread count, except where
-partial results are summed (a weight gradient over the batch): that sum is taken in slice order, so a given thread
-count gives the same bits every run, and different counts agree to rounding.
+slice of the batch; the slices run on the calling thread and a small pool of worker threads, and write disjoint parts
+of a preallocated result. Each slice's arithmetic is the same whatever the thread count, except where partial
+results are summed (a weight gradient over the batch): that sum is taken in slice order, so a given thread count
+gives the same bits every run, and different counts agree to rounding.
 
-Handing a slice to a worker and getting it back costs ~6–15 µs here, so a kernel splits only work of at least
-``MIN_ELEMENTS`` array elements a thread (``grain``); smaller arrays run on the calling thread alone.
+Handing a slice to a worker and getting it back costs ~6–15 µs here (a ``queue.SimpleQueue`` round trip; 12–20 µs
+through ``concurrent.futures``), so a kernel splits only work of at least ``MIN_ELEMENTS`` array elements a slice
+(``grain``); smaller arrays stay on the calling thread.
 
-NumPy's OpenBLAS keeps its own threads (``OPENBLAS_NUM_THREADS``, default the core count) and this module leaves them
-alone. Measured on the 2-core machine: OpenBLAS runs a GEMM on one thread below M·N·K = 2¹⁸ (every per-sample GEMM
-of a LeNet-sized convolution), so there our threads are the only parallelism; for larger per-slice GEMMs, two slices
-on our threads each calling a two-thread OpenBLAS were no slower than one slice on two OpenBLAS threads (OpenBLAS
-serialises concurrent callers on its server instead of multiplying threads), so nothing oversubscribes. A whole-batch
-GEMM too big to split (a Linear layer) is left to OpenBLAS's threads.
+NumPy's OpenBLAS has threads of its own. ``set_num_threads(n)`` sets its count to n as well (as torch's sets its
+BLAS's), so ``set_num_threads(1)`` makes every computation single-threaded; until then OpenBLAS keeps its own default
+(``OPENBLAS_NUM_THREADS``, or the core count). Measured on the 2-core machine (shared with other jobs, load 2.5–4):
+OpenBLAS runs a GEMM below M·N·K ≈ 2¹⁸ on one thread whatever its setting (a LeNet convolution's per-sample GEMM,
+16×72×121: 0.185 ms at one or two OpenBLAS threads), so there our threads are the only parallelism and nothing
+oversubscribes. Above it, OpenBLAS's threads spin while waiting, and with the cores busy that collapsed: 8 GEMMs of
+64×576×1024 took 8–14 ms on one thread, 21–192 ms on two OpenBLAS threads, 6–136 ms with our two threads each
+calling a two-thread OpenBLAS, and 10–24 ms on our two threads with OpenBLAS on one (our threads block instead of
+spinning, and a slice a busy worker has not taken is run by the caller). An LSTM training step (b32, h128: 100
+GEMMs of 32×128×512 per step) took ~35 ms with OpenBLAS on one thread and ~190 ms on two, with the machine's other
+jobs running. On such a busy machine our own threads did not pay either: the LeNet step's kernels ran 1.2–5× slower
+on two threads than on one (a worker that the OS deschedules while it holds the GIL stalls the caller's next Python
+line), so ``set_num_threads(1)`` is the setting for a shared, loaded machine; splitting pays where a core is free.
 """
 
 from __future__ import annotations
 
+import ctypes
 import operator
 import os
 import queue
@@ -30,7 +39,7 @@ from collections.abc import Callable
 from typing import Any
 
 MIN_ELEMENTS = 1 << 15  # elements a slice must hold before splitting pays (see the module docstring)
-OVERSPLIT = 4  # slices per thread (see parallel_for)
+OVERSPLIT = 2  # slices per thread (see parallel_for): with 4 the LeNet step was slower on a busy machine
 
 
 def _cores() -> int:
@@ -52,14 +61,38 @@ def _default() -> int:
     return _cores()
 
 
+def _openblas() -> tuple[Callable[[], int], Callable[[int], None]] | None:
+    """(get, set) of the thread count of the OpenBLAS that NumPy loaded, through its C API; None where not found."""
+    import numpy  # noqa: F401  (loads the library searched for below)
+
+    try:
+        with open("/proc/self/maps") as f:  # Linux: the shared libraries this process has loaded
+            paths = sorted({line.split()[-1] for line in f if "openblas" in line and ".so" in line})
+    except OSError:
+        return None
+    for path in paths:
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for name in ("scipy_openblas_{}_num_threads64_", "openblas_{}_num_threads64_", "openblas_{}_num_threads"):
+            get, put = getattr(lib, name.format("get"), None), getattr(lib, name.format("set"), None)
+            if get is not None and put is not None:
+                get.restype, put.argtypes = ctypes.c_int, [ctypes.c_int]
+                return get, put
+    return None
+
+
 _num_threads = _default()
+_blas = _openblas()
 _tasks: queue.SimpleQueue | None = None  # (work, slice, reply queue) for the workers
 _workers = 0
 _local = threading.local()  # .worker is True on a pool thread: a parallel_for there runs inline (no nested waits)
 
 
 def set_num_threads(n: int) -> None:
-    """Use at most ``n`` threads in the kernels that split work (n ≥ 1; 1 runs everything on the calling thread)."""
+    """Use at most ``n`` threads in the kernels that split work and in NumPy's OpenBLAS (n ≥ 1; 1 runs everything
+    on the calling thread)."""
     global _num_threads
     if isinstance(n, bool) or not hasattr(n, "__index__"):  # as torch: ints (numpy's too), not bools or floats
         raise RuntimeError(f"set_num_threads expects an int, but got {type(n).__name__}")
@@ -67,6 +100,8 @@ def set_num_threads(n: int) -> None:
     if n < 1:
         raise RuntimeError(f"set_num_threads expects a positive integer, got {n}")
     _num_threads = n
+    if _blas is not None:
+        _blas[1](n)
 
 
 def get_num_threads() -> int:

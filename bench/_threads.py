@@ -4,48 +4,28 @@ A user runs each library at its defaults (pathgrad's kernels, NumPy's OpenBLAS a
 that is the headline comparison; one thread each is printed beside it. Both settings are switched at run time, in one
 process, so the two views are timed alternately under the same machine load: pathgrad through ``set_num_threads``,
 torch through ``torch.set_num_threads``, and NumPy's OpenBLAS through its C API (``openblas_set_num_threads``, found
-in the OpenBLAS library NumPy loaded). The defaults are what each library chose at start-up, so no ``*_NUM_THREADS``
-environment variable should be set before running the benchmarks unless you mean to change those defaults.
+by ``autograd.parallel`` in the OpenBLAS library NumPy loaded). The defaults are what each library chose at
+start-up, so no ``*_NUM_THREADS`` environment variable should be set before running the benchmarks unless you mean
+to change those defaults.
 """
 
 from __future__ import annotations
 
-import ctypes
 import os
 import sys
 from collections.abc import Callable
 
-import numpy as np  # noqa: F401  (loads NumPy's OpenBLAS, which _openblas looks for)
-
 import autograd
+from autograd import parallel
 
 CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-def _openblas() -> tuple[Callable[[], int], Callable[[int], None]] | None:
-    """(get, set) for the thread count of the OpenBLAS that NumPy loaded; None where it cannot be found."""
-    try:
-        with open("/proc/self/maps") as f:
-            paths = sorted({line.split()[-1] for line in f if "openblas" in line and ".so" in line})
-    except OSError:
-        return None
-    for path in paths:
-        lib = ctypes.CDLL(path)
-        for suffix in ("64_", "_64", ""):
-            for prefix in ("scipy_openblas", "openblas"):
-                get = getattr(lib, f"{prefix}_get_num_threads{suffix}", None)
-                put = getattr(lib, f"{prefix}_set_num_threads{suffix}", None)
-                if get is not None and put is not None:
-                    put.argtypes, get.restype = [ctypes.c_int], ctypes.c_int
-                    return get, put
-    return None
 
 
 class Threads:
     """Switches pathgrad, NumPy's OpenBLAS and (once imported) torch between their defaults and one thread."""
 
     def __init__(self) -> None:
-        self.blas = _openblas()
+        self.blas = parallel._blas  # (get, set) of NumPy's OpenBLAS thread count, or None
         self.pathgrad = autograd.get_num_threads()
         self.openblas = self.blas[0]() if self.blas else None
         self.torch: int | None = None

@@ -4,12 +4,13 @@ pathgrad (nn.Linear / nn.ReLU, cross-entropy, optim.Adam) against PyTorch on the
 time) and against a hand-written NumPy forward/backward/Adam with the same math. All start from the same weights;
 medians of alternating runs in one process, each library at its default thread count and again on one thread.
 
-    python bench/small_adam.py [--repeat 2000] [--profile]
+    python bench/small_adam.py [--repeat 2000] [--profile] [--json]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import sys
 from collections.abc import Callable
@@ -82,7 +83,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=2000)
     ap.add_argument("--profile", action="store_true", help="cProfile pathgrad's step instead of timing")
+    ap.add_argument("--json", action="store_true", help="print only the step timings, as JSON (for run.py)")
     args = ap.parse_args()
+    if args.json:
+        print(json.dumps(timings(args.repeat)))
+        return
     if args.profile:
         import cProfile
         import pstats

@@ -110,7 +110,7 @@ x0, x1 = scalar(X[0, 0]), scalar(X[0, 1])
 out = n0([x0, x1])
 out.backward()
 assert np.isclose(n0.w[0].grad.item(), x0.item() * (1 - out.item() ** 2))
-viz.draw_graph(out, names=locals(), rankdir="TB")
+viz.draw_graph(out, names={"x0": x0, "x1": x1}, rankdir="TB")     # the weights and b have their .name
 
 # %% [markdown]
 # ## Training: hinge loss + L2, mini-batch SGD
@@ -203,16 +203,33 @@ plot_boundary(lambda G: tensor_forward(Ws, bs, autograd.tensor(G, dtype=autograd
 plt.show()
 
 # %% [markdown]
-# ## Training in tensors with `nn` and `optim`
+# ## The same network in `nn`, and its graph
 #
-# The same architecture with `nn.Linear` layers, trained full-batch. Every step now costs a handful of matrix
-# operations, so 500 steps take less time than the scalar graph's 60 did.
+# The same architecture from `nn.Linear` and `nn.Tanh` layers. Below is the graph of the untrained network's loss
+# on the whole data set, top to bottom. A model's graph is drawn one box per layer of the `nn.Sequential`, with
+# the shape of what flows between layers and the norm of its adjoint on each edge; `expand=["0"]` opens the first
+# layer. Look inside it: the 16 weights and 8 biases that were separate scalar tensors above are two tensors,
+# `0.weight` of shape (8, 2) and `0.bias`, and the whole layer is one `linear` op — which is why this graph has a
+# handful of nodes where the scalar graph of the same forward pass had thousands.
 
 # %%
 autograd.manual_seed(0)
 net = nn.Sequential(nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 8), nn.Tanh(), nn.Linear(8, 1))
-opt = optim.Adam(net.parameters(), lr=0.02)
 Xf, yf = autograd.tensor(X), autograd.tensor(y, dtype=autograd.float32)
+scores = net(Xf).reshape(-1)
+hinge = (1 - yf * scores).relu()
+loss = hinge.mean()
+loss.backward()
+viz.draw_graph(loss, names=locals(), expand=["0"], rankdir="TB")
+
+# %% [markdown]
+# ## Training in tensors with `nn` and `optim`
+#
+# The `nn` network, trained full-batch with Adam. Every step now costs a handful of matrix operations, so 500 steps
+# take less time than the scalar graph's 60 did.
+
+# %%
+opt = optim.Adam(net.parameters(), lr=0.02)
 t0 = time.perf_counter()
 for k in range(500):
     scores = net(Xf).reshape(-1)
@@ -234,23 +251,6 @@ plot_boundary(lambda G: tensor_forward(Ws, bs, autograd.tensor(G, dtype=autograd
               f"scalar graph (acc {acc_scalar:.2f})", axes[0])
 plot_boundary(net_scores, f"nn.Sequential + Adam (acc {acc_tensor:.2f})", axes[1])
 plt.tight_layout(); plt.show()
-
-# %% [markdown]
-# ## The model's graph
-#
-# The trained network's graph for one more full-batch loss, top to bottom. A model's graph is drawn one box per
-# layer of the `nn.Sequential`, with the shape of what flows between layers and the norm of its adjoint on each
-# edge; `expand=["0"]` opens the first layer. Look inside it: the 16 weights and 8 biases that were separate scalar
-# tensors in the micrograd-style network are two tensors, `0.weight` of shape (8, 2) and `0.bias`, and the whole
-# layer is one `linear` op — which is why this graph has a handful of nodes where the scalar one had hundreds.
-
-# %%
-scores = net(Xf).reshape(-1)
-hinge = (1 - yf * scores).relu()
-loss = hinge.mean()
-opt.zero_grad()
-loss.backward()
-viz.draw_graph(loss, names=locals(), expand=["0"], rankdir="TB")
 
 # %% [markdown]
 # ## Exercise 4.1 · Count the parameters

@@ -141,6 +141,20 @@ def test_set_num_threads_takes_numpy_ints_and_pathgrad_exports_it():
         autograd.set_num_threads(before)
 
 
+@pytest.mark.skipif(parallel._blas is None, reason="NumPy's OpenBLAS not found in this process")
+def test_set_num_threads_sets_numpy_openblas_too():
+    get = parallel._blas[0]
+    before = autograd.get_num_threads(), get()
+    try:
+        autograd.set_num_threads(1)
+        assert get() == 1
+        autograd.set_num_threads(2)
+        assert get() == 2
+    finally:
+        autograd.set_num_threads(before[0])
+        parallel._blas[1](before[1])
+
+
 def _threads_in_fresh_interpreter(env_value):
     env = {k: v for k, v in os.environ.items() if k != "PATHGRAD_NUM_THREADS"}
     if env_value is not None:
