@@ -24,9 +24,11 @@ def split(monkeypatch):
     used = []
     cut = parallel.slices
     monkeypatch.setattr(parallel, "slices", lambda n, parts: used.append(parts) or cut(n, parts))
-    before = autograd.get_num_threads()
+    before, blas = autograd.get_num_threads(), parallel._blas and parallel._blas[0]()
     yield used
     autograd.set_num_threads(before)
+    if blas:
+        parallel._blas[1](blas)  # set_num_threads set NumPy's OpenBLAS too: back to what it was
 
 
 def leaf(shape, seed):
