@@ -33,10 +33,14 @@ def real_name(fullname: str) -> str | None:
 
 class _Loader(importlib.abc.Loader):
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType:
-        return importlib.import_module(real_name(spec.name))
+        module = importlib.import_module(real_name(spec.name))
+        self.real_spec = module.__spec__
+        return module
 
     def exec_module(self, module: ModuleType) -> None:
-        """Nothing to run: the real module ran when it was imported under its own name."""
+        """Nothing to run (the real module ran when it was imported under its own name); only give it back its own
+        ``__spec__``, which the import system overwrote with the alias's (importlib.resources reads it)."""
+        module.__spec__ = self.real_spec
 
 
 class AliasFinder(importlib.abc.MetaPathFinder):

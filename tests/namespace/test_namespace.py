@@ -158,3 +158,16 @@ def test_layers_take_device_cpu_and_refuse_others(make):
     assert all(p.device == torch.device("cpu") for p in layer.parameters())
     with pytest.raises(torch.DeviceError, match=f"{type(layer).__name__}: device 'cuda' is not available"):
         make("cuda")
+
+
+def test_an_alias_import_leaves_the_real_module_its_own_spec():
+    """importlib sets __spec__ on whatever a loader returns; the alias loader puts the real one back, so that
+    importlib.resources (nn.data's bundled files) still sees nn.data as the package it is."""
+    import subprocess
+
+    code = ("import pathgrad.utils.data, nn.data\n"
+            "from importlib import resources\n"
+            "assert nn.data.__spec__.name == 'nn.data'\n"
+            "print(resources.files('nn.data').joinpath('_files').is_dir())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True"
