@@ -8,9 +8,13 @@ of a preallocated result. Each slice's arithmetic is the same whatever the threa
 results are summed (a weight gradient over the batch): that sum is taken in slice order, so a given thread count
 gives the same bits every run, and different counts agree to rounding.
 
-Handing a slice to a worker and getting it back costs ~6–15 µs here (a ``queue.SimpleQueue`` round trip; 12–20 µs
-through ``concurrent.futures``), so a kernel splits only work of at least ``MIN_ELEMENTS`` array elements a slice
-(``grain``); smaller arrays stay on the calling thread.
+Handing a slice to a worker costs ~6–15 µs (a ``queue.SimpleQueue`` round trip; 12–20 µs through
+``concurrent.futures``), but the larger cost is the GIL: every NumPy call in a slice releases and retakes it, and
+with two threads running each handoff between the cores costs tens of µs on this VM. Measured on the idle 2-core
+machine (load < 0.3), one thread → two: a LeNet convolution's forward 478 → 350–463 µs, its input gradient 640 →
+450–558 µs, while max pooling (~20 NumPy calls of 20–40k elements a slice) became 1.3–2.8× slower, as did the small
+first layer's weight gradient (87 → 129–154 µs). So a kernel splits only where each of its NumPy calls handles at
+least ``MIN_ELEMENTS`` elements a slice (``grain``): at LeNet's sizes the convolutions split and pooling does not.
 
 NumPy's OpenBLAS has threads of its own. ``set_num_threads(n)`` sets its count to n as well (as torch's sets its
 BLAS's), so ``set_num_threads(1)`` makes every computation single-threaded; until then OpenBLAS keeps its own default
@@ -22,9 +26,10 @@ oversubscribes. Above it, OpenBLAS's threads spin while waiting, and with the co
 calling a two-thread OpenBLAS, and 10–24 ms on our two threads with OpenBLAS on one (our threads block instead of
 spinning, and a slice a busy worker has not taken is run by the caller). An LSTM training step (b32, h128: 100
 GEMMs of 32×128×512 per step) took ~35 ms with OpenBLAS on one thread and ~190 ms on two, with the machine's other
-jobs running. On such a busy machine our own threads did not pay either: the LeNet step's kernels ran 1.2–5× slower
-on two threads than on one (a worker that the OS deschedules while it holds the GIL stalls the caller's next Python
-line), so ``set_num_threads(1)`` is the setting for a shared, loaded machine; splitting pays where a core is free.
+jobs running; at load ~1, 20.6 ms and 16.2 ms. On such a busy machine our own threads did not pay either: the
+LeNet step's kernels ran 1.2–5× slower on two threads than on one (a worker that the OS deschedules while it holds
+the GIL stalls the caller's next Python line), so ``set_num_threads(1)`` is the setting for a shared, loaded
+machine; splitting pays where a core is free.
 """
 
 from __future__ import annotations
@@ -38,8 +43,8 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-MIN_ELEMENTS = 1 << 15  # elements a slice must hold before splitting pays (see the module docstring)
-OVERSPLIT = 2  # slices per thread (see parallel_for): with 4 the LeNet step was slower on a busy machine
+MIN_ELEMENTS = 1 << 16  # elements each NumPy call of a slice must handle before splitting pays (module docstring)
+OVERSPLIT = 1  # slices per thread (see parallel_for)
 
 
 def _cores() -> int:
@@ -110,7 +115,8 @@ def get_num_threads() -> int:
 
 
 def grain(elements_per_item: int) -> int:
-    """The fewest items a slice should hold when each costs ``elements_per_item`` array elements of work."""
+    """The fewest items a slice should hold when a kernel's NumPy calls handle ``elements_per_item`` array elements
+    per item (its largest per-item array, say)."""
     return max(1, -(-MIN_ELEMENTS // max(elements_per_item, 1)))
 
 

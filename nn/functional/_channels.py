@@ -40,7 +40,7 @@ def _affine(x: np.ndarray, s: np.ndarray, t: np.ndarray | None) -> np.ndarray:
 
 def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     a3, b3 = _flat(a), _flat(b)
-    sums = parallel_for(a3.shape[0], lambda sl: np.einsum("ncl,ncl->c", a3[sl], b3[sl]), grain(2 * a3[0].size))
+    sums = parallel_for(a3.shape[0], lambda sl: np.einsum("ncl,ncl->c", a3[sl], b3[sl]), grain(a3[0].size))
     total = sums[0]
     for part in sums[1:]:  # in slice order
         total = total + part

@@ -58,7 +58,7 @@ def _conv(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, g: Geometry, group
         if bias is not None:
             out[s] += bias
 
-    parallel_for(n, work, grain(cols[0].size + out[0].size))
+    parallel_for(n, work, grain(cols[0].size))
     return out.reshape(n, o, *g.out_hw), cols
 
 
@@ -108,8 +108,8 @@ def _conv_weight_grad(x: np.ndarray, gy: np.ndarray, g: Geometry, groups: int, w
         ns = s.stop - s.start
         return np.matmul(gy[s].reshape(ns, groups, o // groups, c.shape[-1]), c.transpose(0, 1, 3, 2)).sum(0)
 
-    k = int(np.prod(w_shape[1:]))
-    sums = parallel_for(n, partial, grain(gy[0].size * (1 + k // max(o // groups, 1))))
+    cols_per_sample = groups * int(np.prod(w_shape[1:])) * int(np.prod(gy.shape[2:]))
+    sums = parallel_for(n, partial, grain(cols_per_sample))
     gw = sums[0]
     for part in sums[1:]:  # in slice order: the same bits every run for a given thread count
         gw += part

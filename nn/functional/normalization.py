@@ -2,8 +2,8 @@
 
 Both are composites of differentiable ops, so their gradients — including the terms that flow through the batch mean
 and variance — come from the engine, and are differentiable again (create_graph=True). Batch norm's whole-array
-passes (the variance's sum of squares, and y = x̂·γ + β as one x·scale + shift) are ``_channels``' ops, split over
-the batch in threads; layer norm is made of engine ops (mean, sub, mul, sqrt).
+passes (the variance's sum of squares, and y = (x − μ)·scale + β with scale = γ/√(σ² + eps)) are ``_channels``' ops,
+split over the batch in threads; layer norm is made of engine ops (mean, sub, mul, sqrt).
 """
 
 from __future__ import annotations
@@ -53,11 +53,12 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
         return ChannelAffine.apply(centred, scale, bias)
     if running_mean is None or running_var is None:
         raise RuntimeError("batch_norm: running_mean and running_var are needed when training=False")
-    # one pass, x·scale + shift, with scale = γ/√(σ² + eps) and shift = β − μ·scale (as torch's CPU kernel)
+    # (x − μ)·scale + β, scale = γ/√(σ² + eps): centred first, since x·scale + (β − μ·scale) in one pass loses the
+    # digits that x and μ share (torch's kernel does that with a fused multiply-add, which NumPy has not)
     inv_std = 1.0 / np.sqrt(running_var.array.astype(input.dtype, copy=False).reshape(-1) + eps)
     scale = from_numpy(inv_std) if weight is None else from_numpy(inv_std) * weight
-    shift = -from_numpy(running_mean.array.astype(input.dtype, copy=False).reshape(-1)) * scale
-    return ChannelAffine.apply(input, scale, shift if bias is None else shift + bias)
+    centred = input - from_numpy(running_mean.array.astype(input.dtype, copy=False).reshape(shape))
+    return ChannelAffine.apply(centred, scale, bias)
 
 
 def _update(running: Tensor, batch: np.ndarray, momentum: float) -> None:

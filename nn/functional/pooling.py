@@ -48,7 +48,7 @@ def _argmax_windows(x: np.ndarray, g: Geometry) -> tuple[np.ndarray, np.ndarray]
             a *= ~better
             a += better.astype(a.dtype) * a.dtype.type(k)
 
-    parallel_for(best.shape[0], work, grain(best[0].size * kk))
+    parallel_for(best.shape[0], work, grain(best[0].size))
     return best, arg
 
 
@@ -80,7 +80,7 @@ def _gather(x: np.ndarray, arg: np.ndarray, g: Geometry) -> np.ndarray:
         for k in range(kk):
             dst += xp[_offset_slice(g, k)] * (arg[s] == k)
 
-    parallel_for(out.shape[0], work, grain(out[0].size * kk))
+    parallel_for(out.shape[0], work, grain(out[0].size))
     return out
 
 
@@ -98,7 +98,7 @@ def _scatter(grad: np.ndarray, arg: np.ndarray, g: Geometry) -> np.ndarray:
             else:  # the offsets' slices are disjoint: write, don't add
                 np.multiply(gs, a == k, out=dst)
 
-    parallel_for(out.shape[0], work, grain(grad[0].size * kk))
+    parallel_for(out.shape[0], work, grain(grad[0].size))
     return crop(out, g)
 
 
@@ -165,7 +165,7 @@ def _window_sum(x: np.ndarray, g: Geometry) -> np.ndarray:
         for k in range(1, kh * kw):
             dst += win[:, :, k // kw, k % kw]
 
-    parallel_for(out.shape[0], work, grain(out[0].size * kh * kw))
+    parallel_for(out.shape[0], work, grain(out[0].size))
     return out
 
 
@@ -178,7 +178,7 @@ def _spread(grad: np.ndarray, g: Geometry) -> np.ndarray:
         gs = grad[s]
         add_windows(out[s], np.broadcast_to(gs[:, :, None, None], (*gs.shape[:2], *g.kernel, *g.out_hw)), g)
 
-    parallel_for(n, work, grain(grad[0].size * g.kernel[0] * g.kernel[1]))
+    parallel_for(n, work, grain(grad[0].size))
     return crop(out, g)
 
 
