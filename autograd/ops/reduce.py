@@ -59,6 +59,32 @@ class Mean(Op):
         return mean(t, ctx.dims, ctx.keepdim)
 
 
+class Var(Op):
+    """z = Σ(x − x̄)² / (N − c) over dims (c: the correction).   ∂z/∂xᵢ = 2(xᵢ − x̄)/(N − c) (the terms through x̄
+    add up to zero, since Σ(x − x̄) = 0). x is saved, as torch saves it: an in-place change to x before backward is
+    caught by its version counter."""
+
+    @staticmethod
+    def forward(ctx, x, dims, correction, keepdim):
+        ctx.save_for_backward(x)
+        n = int(np.prod([x.shape[d] for d in dims]))
+        ctx.dims, ctx.keepdim = dims, keepdim
+        ctx.scale = 2.0 / (n - correction) if n > correction else np.nan  # N ≤ c: NaN, as torch
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.asarray(np.var(x, axis=dims, ddof=correction, keepdims=keepdim))
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        g = grad if ctx.keepdim else reshape(grad, keepdim_shape(x.shape, ctx.dims))
+        return g * (x - mean(x, ctx.dims, keepdim=True)) * ctx.scale, None, None, None
+
+    @staticmethod
+    def jvp(ctx, t, *_):
+        (x,) = ctx.saved_tensors
+        return sum((x - mean(x, ctx.dims, keepdim=True)) * t, ctx.dims, ctx.keepdim) * ctx.scale
+
+
 class Amax(Op):
     """z = max over dims.   ∂z/∂xᵢ = 1/k for each of the k maximal elements, 0 elsewhere (ties split, as torch)."""
 
@@ -163,10 +189,7 @@ def var(x: Tensor, dim: Any = None, *, correction: int = 1, keepdim: bool = Fals
     """Σ(x − mean)² / (N − correction); correction=1 (the default) is Bessel's unbiased estimate, as in torch."""
     if unbiased is not None:
         correction = 1 if unbiased else 0
-    dims = norm_dims(dim, x.ndim)
-    n = int(np.prod([x.shape[d] for d in dims]))
-    centred = x - mean(x, dims, keepdim=True)
-    return sum(centred * centred, dims, keepdim) / (n - correction if n > correction else 0)
+    return Var.apply(x, norm_dims(dim, x.ndim), correction, keepdim)
 
 
 def std(x: Tensor, dim: Any = None, *, correction: int = 1, keepdim: bool = False,

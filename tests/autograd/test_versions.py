@@ -274,3 +274,16 @@ def test_init_on_a_view_of_a_parameter_writes_to_it():
     init.ones_(w[1])  # nn.init runs under no_grad: allowed on a view of a leaf
     assert w.detach().tolist() == [[0.0, 0.0], [1.0, 1.0], [0.0, 0.0]]
     assert w._version == 1 and w.is_leaf and w.requires_grad
+
+
+def test_var_saves_its_input_so_an_in_place_change_is_caught():
+    """As torch: var (and std, built on it) saves x; exp_ on x before backward must raise, not silently use the
+    values from before (found by the random-graph test against torch)."""
+    import autograd as ag
+
+    x = ag.tensor([-0.77, 0.45], dtype=ag.float64, requires_grad=True)
+    t = -x
+    v = t.var(0, keepdim=True)
+    t.exp_()
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        v.sum().backward()
