@@ -35,14 +35,15 @@ class _Checkpoint(Function):
         args, saved = list(ctx.inputs), ctx.saved_tensors
         for i, t in zip(ctx.tensor_at, saved):
             args[i] = t.detach().requires_grad_(t.requires_grad)
-        state = random.get_rng_state()
+        bits = random.default_generator.rng.bit_generator  # its state is a plain dict: no need for get_rng_state's JSON
+        state = bits.state
         if ctx.rng_state is not None:
-            random.set_rng_state(ctx.rng_state)
+            bits.state = ctx.rng_state
         try:
             with enable_grad():
                 out = ctx.run(*args)
         finally:
-            random.set_rng_state(state)
+            bits.state = state
         outs = out if isinstance(out, tuple) else (out,)
         pairs = [(o, g) for o, g in zip(outs, grads) if isinstance(o, Tensor) and o.requires_grad]
         if pairs:
@@ -58,7 +59,7 @@ def checkpoint(function: Callable[..., Any], *args: Any, use_reentrant: bool | N
         # function would get no gradient, so run it normally instead of silently dropping them
         return function(*args, **kwargs)
     run = (lambda *a: function(*a, **kwargs)) if kwargs else function
-    state = random.get_rng_state() if preserve_rng_state else None
+    state = random.default_generator.rng.bit_generator.state if preserve_rng_state else None
     return _Checkpoint.apply(run, state, *args)
 
 

@@ -1374,7 +1374,8 @@ class Tensor:
         change is differentiable; any device but the CPU raises ``DeviceError``."""
         where, dtype = kwargs.pop("device", None), kwargs.pop("dtype", None)
         copy = kwargs.pop("copy", False)
-        kwargs.pop("non_blocking", None), kwargs.pop("memory_format", None)
+        for ignored in ("non_blocking", "memory_format"):  # nothing is asynchronous, and layouts are NumPy's
+            kwargs.pop(ignored, None)
         if kwargs:
             raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
         args = list(args)

@@ -76,6 +76,8 @@ class _ConvNd(Module):
             s += f", padding={self.padding if isinstance(self.padding, tuple) else repr(self.padding)}"
         if self.dilation != (1,) * self._nd:
             s += f", dilation={self.dilation}"
+        if getattr(self, "output_padding", (0,) * self._nd) != (0,) * self._nd:  # a transposed convolution's
+            s += f", output_padding={self.output_padding}"
         if self.groups != 1:
             s += f", groups={self.groups}"
         if self.bias is None:

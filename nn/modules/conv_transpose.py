@@ -3,7 +3,6 @@ parameter shapes, initialisation and ``output_size=`` in forward."""
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import autograd
@@ -11,11 +10,10 @@ from autograd import Tensor
 from autograd.device import check_device
 from autograd.dtypes import to_dtype
 
-from .. import init
 from ..functional.conv_transpose import conv_transpose1d, conv_transpose2d
 from ..module import Module
 from ..parameter import Parameter
-from .conv import _ntuple
+from .conv import _ConvNd, _ntuple
 
 
 class _ConvTransposeNd(Module):
@@ -50,12 +48,7 @@ class _ConvTransposeNd(Module):
             self.register_parameter("bias", None)
         self.reset_parameters()
 
-    def reset_parameters(self) -> None:
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
-            init.uniform_(self.bias, -bound, bound)
+    reset_parameters = _ConvNd.reset_parameters  # torch's: the same as a convolution's (fan_in from weight's dim 1)
 
     def _output_padding(self, input: Tensor, output_size: Any) -> tuple[int, ...]:
         """The output_padding that gives ``output_size`` (spatial, or with the leading dims), as torch picks it."""
@@ -77,20 +70,7 @@ class _ConvTransposeNd(Module):
                              f"input of {tuple(input.shape[lead:])})")
         return tuple(s - a for s, a in zip(size, lo))
 
-    def extra_repr(self) -> str:
-        n = self._nd
-        s = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
-        if self.padding != (0,) * n:
-            s += f", padding={self.padding}"
-        if self.dilation != (1,) * n:
-            s += f", dilation={self.dilation}"
-        if self.output_padding != (0,) * n:
-            s += f", output_padding={self.output_padding}"
-        if self.groups != 1:
-            s += f", groups={self.groups}"
-        if self.bias is None:
-            s += ", bias=False"
-        return s
+    extra_repr = _ConvNd.extra_repr  # (it shows output_padding when there is one)
 
 
 class ConvTranspose1d(_ConvTransposeNd):
